@@ -1,0 +1,43 @@
+/**
+ * What a handler gets: the wired services, the request, its transaction, and a memo of what earlier
+ * steps already fetched, so an action (or a sync item running several actions) never asks RS or CS
+ * the same question twice.
+ */
+import type { Logger } from 'pino'
+import type { Config } from '../config/schema.js'
+import type { ResourceSpaceClient } from '../clients/resourcespace.js'
+import type { CollectionSpaceClient, CsRecord } from '../clients/collectionspace.js'
+import type { Store } from '../store/index.js'
+import type { KeyedLock } from '../push/keyed-lock.js'
+import type { ActionRequest, FieldChange } from './types.js'
+import type { LoadedResource, ObjectMatch } from './resource-context.js'
+
+export interface Services {
+  config: Config
+  store: Store
+  rs: ResourceSpaceClient
+  cs: (instance: string) => CollectionSpaceClient
+  log: Logger
+  /** Serialises pushes of one resource inside this process (the store's lock does it across processes). */
+  pushLock: KeyedLock
+}
+
+export interface ActionMemo {
+  loaded?: LoadedResource
+  match?: { accessionNumber: string, result: ObjectMatch }
+  record?: CsRecord
+}
+
+export interface ActionContext {
+  services: Services
+  req: ActionRequest
+  transactionId: string
+  memo: ActionMemo
+  log: Logger
+  /** Kept in the transaction: the CS record as received, and the values mapped from it. */
+  details: { raw: string | null, mapped: Record<string, unknown> | null }
+  /** Every RS write of this transaction, in order (recorded before each is made). */
+  rsWrites: Array<FieldChange & { writtenAt: string | null }>
+  /** Set once the caller has been answered: from then on nothing may be written into RS (edit conflicts). */
+  answered: boolean
+}

@@ -1,0 +1,45 @@
+/**
+ * Writing into RS, with memory: only values that differ are written, every previous value is recorded
+ * in the transaction before the write and each write is marked done after it, so a revert (or an
+ * operator reading the log after a crash) knows exactly what RS held before.
+ */
+import type { FieldRef } from '../config/schema.js'
+import type { ActionContext } from './action-context.js'
+import { findField } from './resource-context.js'
+import type { FieldChange } from './types.js'
+
+export interface DesiredValue {
+  field: FieldRef
+  value: string
+}
+
+/** The changes that writing `desired` would make (values equal after trimming are left alone). */
+export function diffFields (ctx: ActionContext, desired: DesiredValue[]): FieldChange[] {
+  const fields = ctx.memo.loaded?.fields ?? []
+  const changes: FieldChange[] = []
+  for (const d of desired) {
+    const current = findField(fields, d.field)
+    const previous = (current?.value ?? '').trim()
+    if (previous === d.value.trim()) continue
+    if (changes.some(c => c.field === String(d.field))) continue
+    changes.push({ field: String(d.field), fieldRef: current?.ref ?? (typeof d.field === 'number' ? d.field : null), previous, value: d.value })
+  }
+  return changes
+}
+
+/** Records, writes and marks each change; returns the changes written. Never writes in a dry run. */
+export async function writeFields (ctx: ActionContext, changes: FieldChange[]): Promise<FieldChange[]> {
+  if (ctx.req.dryRun === true || changes.length === 0) return []
+  const { store, rs } = ctx.services
+  const pending = changes.map(c => ({ ...c, writtenAt: null as string | null }))
+  ctx.rsWrites.push(...pending)
+  await store.transactions.recordRsWrites(ctx.transactionId, ctx.rsWrites)
+  for (const change of pending) {
+    await rs.updateField(ctx.req.rsid, change.fieldRef ?? change.field, change.value)
+    change.writtenAt = new Date().toISOString()
+    await store.transactions.markRsWriteDone(ctx.transactionId, change.field, change.writtenAt)
+    const known = findField(ctx.memo.loaded?.fields ?? [], change.fieldRef ?? change.field)
+    if (known !== undefined) known.value = change.value
+  }
+  return changes
+}

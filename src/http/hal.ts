@@ -1,0 +1,61 @@
+/**
+ * HAL-style collections (PRODUCT.md §4, rest-conventions.md §4): `_embedded`, `page`, and absolute
+ * `_links` (self, first, prev, next, last) built from the configured public URL, never from `Host`.
+ */
+import { Type, type Static } from '@fastify/type-provider-typebox'
+
+export const PagingQuerySchema = Type.Object({
+  page: Type.Integer({ minimum: 0, default: 0, description: 'zero-based page number' }),
+  size: Type.Integer({ minimum: 1, default: 20, description: 'page size; clamped to 100' }),
+  sort: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,(asc|desc))?$', description: 'field,asc|desc' }))
+})
+export type PagingQuery = Static<typeof PagingQuerySchema>
+
+export interface Paging { page: number, size: number }
+
+export function clampPaging (q: { page?: number, size?: number }): Paging {
+  return { page: q.page ?? 0, size: Math.min(q.size ?? 20, 100) }
+}
+
+export function absoluteUrl (publicUrl: string, path: string): string {
+  return new URL(path, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).toString()
+}
+
+/** Builds a HAL collection body; `query` holds the filters to keep in every link. */
+export function halCollection<T> (init: {
+  publicUrl: string
+  path: string
+  name: string
+  items: T[]
+  total: number
+  paging: Paging
+  query?: Record<string, string | number | undefined>
+}): Record<string, unknown> {
+  const { page, size } = init.paging
+  const totalPages = Math.max(1, Math.ceil(init.total / size))
+  const link = (p: number): { href: string } => {
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined && k !== 'page' && k !== 'size') params.set(k, String(v))
+    params.set('page', String(p))
+    params.set('size', String(size))
+    return { href: `${absoluteUrl(init.publicUrl, init.path)}?${params.toString()}` }
+  }
+  const links: Record<string, { href: string }> = { self: link(page), first: link(0), last: link(totalPages - 1) }
+  if (page > 0) links.prev = link(Math.min(page - 1, totalPages - 1))
+  if (page < totalPages - 1) links.next = link(page + 1)
+  return {
+    _embedded: { [init.name]: init.items },
+    page: { size, totalElements: init.total, totalPages, number: page },
+    _links: links
+  }
+}
+
+/** Parses `sort=field,dir` against a whitelist; throws a 400-shaped error for anything else. */
+export function parseSort<F extends string> (sort: string | undefined, allowed: readonly F[], fallback: { field: F, dir: 'asc' | 'desc' }): { field: F, dir: 'asc' | 'desc' } {
+  if (sort === undefined || sort === '') return fallback
+  const [field, dir = 'asc'] = sort.split(',')
+  if (!allowed.includes(field as F)) {
+    throw Object.assign(new Error(`sort field must be one of ${allowed.join(', ')}`), { statusCode: 400 })
+  }
+  return { field: field as F, dir: dir === 'desc' ? 'desc' : 'asc' }
+}

@@ -1,0 +1,122 @@
+/**
+ * Opens kysely for a `database.url`: `sqlite:PATH` (the embedded default: zero setup) or `postgres://…`
+ * (several replicas sharing one database). Nothing above this file knows which engine it talks to, except
+ * the lock repository, whose point is an engine feature.
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import pg from 'pg'
+import { SpacelinkError } from '../errors.js'
+import type { Database } from './schema.js'
+
+export type Engine = 'sqlite' | 'postgres'
+
+export const defaultDatabaseUrl = 'sqlite:./data/spacelink.db'
+
+export interface DatabaseOptions {
+  /** PostgreSQL: connections for queries. */
+  poolSize?: number
+  /** SQLite: how long a statement waits for another process's write lock before failing. */
+  busyTimeoutMs?: number
+}
+
+export interface OpenedDatabase {
+  engine: Engine
+  db: Kysely<Database>
+  /** PostgreSQL only: the connection string, for the lock repository's own pool. */
+  pgConnectionString?: string
+}
+
+export function invalidDatabaseUrl (url: string, why: string): SpacelinkError {
+  return new SpacelinkError('INVALID_DATABASE_URL', 500, 'Unusable database URL', `database.url ${redactUrl(url)}: ${why}`)
+}
+
+/** The URL with any password replaced, safe for logs and error messages. */
+export function redactUrl (url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@')
+}
+
+/** `sqlite:./data/x.db`, `sqlite:/abs/x.db`, `sqlite:///abs/x.db`, `sqlite::memory:` → the path better-sqlite3 opens. */
+export function sqlitePath (url: string): string {
+  let path = url.slice('sqlite:'.length)
+  if (path.startsWith('//')) path = path.slice(2)
+  if (path === '') throw invalidDatabaseUrl(url, 'no file path after sqlite:')
+  return path
+}
+
+export function engineOf (url: string): Engine {
+  if (url.startsWith('sqlite:')) return 'sqlite'
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres'
+  throw invalidDatabaseUrl(url, 'expected sqlite:PATH or postgres://…')
+}
+
+export function openDatabase (url: string, opts: DatabaseOptions = {}): OpenedDatabase {
+  const engine = engineOf(url)
+  if (engine === 'sqlite') return { engine, db: openSqlite(url, opts) }
+  return { engine, db: openPostgres(url, opts), pgConnectionString: url }
+}
+
+function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
+  const path = sqlitePath(url)
+  const inMemory = path === ':memory:'
+  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
+  let database: SqliteDatabase.Database
+  try {
+    database = new SqliteDatabase(path)
+  } catch (err) {
+    throw invalidDatabaseUrl(url, `cannot open ${path}: ${(err as Error).message}`)
+  }
+  // WAL lets readers (the API, other processes such as the CLI) go on while one process writes;
+  // busy_timeout makes a writer wait for another process's write lock instead of failing at once.
+  if (!inMemory) database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`)
+  database.pragma('foreign_keys = ON')
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) })
+}
+
+function openPostgres (url: string, opts: DatabaseOptions): Kysely<Database> {
+  // At least two: migrations hold the advisory lock on one connection while the migrator works on another.
+  const pool = new pg.Pool({ connectionString: url, max: Math.max(2, opts.poolSize ?? 10) })
+  // An idle client whose server went away emits 'error' on the pool; without a listener that kills the process.
+  pool.on('error', () => {})
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+/**
+ * SQLite transactions that start with `BEGIN IMMEDIATE`: the write lock is taken up front, so a transaction
+ * that reads and then writes never fails half-way with SQLITE_BUSY because another process wrote meanwhile
+ * (a deferred transaction cannot be upgraded once its snapshot is stale). Waiting is bounded by busy_timeout.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction (connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig
+
+  constructor (config: SqliteDialectConfig) {
+    super(config)
+    this.#config = config
+  }
+
+  override createDriver (): Driver {
+    return new ImmediateSqliteDriver(this.#config)
+  }
+}
+
+/** SQLite's "database is locked" family: another process holds the write lock longer than busy_timeout. */
+export function isBusyError (err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+}
+
+/** A unique or primary-key constraint was violated, on either engine. */
+export function isUniqueViolation (err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}

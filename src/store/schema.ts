@@ -1,0 +1,120 @@
+/**
+ * The tables as kysely sees them. Column names are snake_case in the database; the repositories map rows to
+ * the camelCase shapes the rest of spacelink uses. The same column types serve both engines: timestamps are
+ * ISO-8601 UTC text (they sort correctly as text), JSON is text, booleans are 0/1 integers, so a row reads the
+ * same on SQLite and PostgreSQL. PostgreSQL answers `bigint` columns and `count(*)` as strings, hence the
+ * `string` in some select types; the repositories turn them into numbers.
+ */
+import type { ColumnType } from 'kysely'
+
+/** A 64-bit integer column: written as a number, read back as a number (SQLite) or a string (PostgreSQL). */
+type NullableBigIntColumn = ColumnType<number | string | null, number | null, number | null>
+
+export interface TransactionsTable {
+  id: string
+  started_at: string
+  finished_at: string | null
+  caller: string
+  rsid: number
+  instance: string | null
+  query_type: string
+  outcome: string | null
+  http_status: number | null
+  duration_ms: number | null
+  message: string | null
+  dry_run: number
+  sync_run_id: string | null
+  /** JSON array of upstream calls. */
+  steps: string
+  /** The CollectionSpace record XML as received. */
+  raw: string | null
+  /** JSON object of mapped values. */
+  mapped: string | null
+  details_pruned_at: string | null
+}
+
+/** One RS field write of a transaction: recorded before the write, marked written after it. */
+export interface RsWritesTable {
+  transaction_id: string
+  position: number
+  field: string
+  field_ref: number | null
+  previous: string
+  value: string
+  written_at: string | null
+}
+
+export interface LinksTable {
+  id: string
+  rsid: number
+  instance: string
+  size: string
+  version: number
+  object_csid: string
+  object_number: string
+  blob_csid: string | null
+  media_csid: string | null
+  relation_object_media_csid: string | null
+  relation_media_object_csid: string | null
+  byte_length: NullableBigIntColumn
+  sha256: string | null
+  md5: string | null
+  filename: string | null
+  content_type: string | null
+  step: string
+  transaction_id: string | null
+  created_at: string
+  updated_at: string
+  /** When the link first reached step `done`: the change time ResourceSync publishes. */
+  done_at: string | null
+}
+
+export interface SyncRunsTable {
+  id: string
+  instance: string
+  started_at: string
+  finished_at: string | null
+  status: string
+  /** JSON object. */
+  options: string
+  /** JSON object of counts by outcome. */
+  counts: string
+  total: number | null
+  holder: string
+  error: string | null
+}
+
+export interface SyncRunItemsTable {
+  run_id: string
+  rsid: number
+  accession_number: string | null
+  outcome: string
+  message: string | null
+  transaction_id: string | null
+  updated_at: string
+}
+
+/** Per-resource locks on SQLite (PostgreSQL uses advisory locks instead). */
+export interface ResourceLocksTable {
+  key: string
+  holder: string
+  expires_at: string
+}
+
+/** One sync run per instance at a time, across processes and replicas. */
+export interface RunLocksTable {
+  instance: string
+  holder: string
+  acquired_at: string
+  expires_at: string
+}
+
+export interface Database {
+  transactions: TransactionsTable
+  rs_writes: RsWritesTable
+  links: LinksTable
+  sync_runs: SyncRunsTable
+  sync_run_items: SyncRunItemsTable
+  resource_locks: ResourceLocksTable
+  run_locks: RunLocksTable
+}
