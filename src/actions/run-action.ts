@@ -37,6 +37,9 @@ export async function runAction (services: Services, req: ActionRequest, opts: {
     queryType: opts.queryTypeLabel ?? req.queryType,
     dryRun: req.dryRun === true,
     syncRunId: req.syncRunId ?? null
+  }).catch((err: unknown) => {
+    // Without memory spacelink does not act: a push it cannot record could not be made idempotent.
+    throw new SpacelinkError('STORE_UNAVAILABLE', 503, 'spacelink cannot reach its database', 'the action was not started because spacelink cannot record it; try again shortly', {}, { cause: err })
   })
   const log = services.log.child({ rsid: req.rsid, queryType: req.queryType, transaction: tx.id })
   const ctx: ActionContext = { services, req, transactionId: tx.id, memo: opts.memo ?? {}, log, details: { raw: null, mapped: null }, rsWrites: [], answered: false }

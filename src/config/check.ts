@@ -59,7 +59,7 @@ export function examineConfig (source: ConfigSource): ConfigExamination {
   const unresolvedPaths = unresolved.map((item) => keyPath(item.at))
   const otherProblems = [...schemaProblems(tree), ...ruleProblems(tree)]
     .filter((problem) => !unresolvedPaths.some((path) => isAtOrUnder(problem.path, path)))
-  const problems = dedupe([...substitutionProblems, ...otherProblems])
+  const problems = inFileOrder(dedupe([...substitutionProblems, ...otherProblems]), tree)
   return { config: problems.length === 0 ? tree as Config : undefined, problems }
 }
 
@@ -122,7 +122,7 @@ function complete (schema: TSchema, value: unknown): unknown {
     case 'Object': return completeProperties(schema.properties as Record<string, TSchema>, value)
     case 'Record': return completeRecord(Object.values(schema.patternProperties as Record<string, TSchema>)[0], value)
     case 'Array': return Array.isArray(value) ? value.map((item) => complete(schema.items as TSchema, item)) : value
-    case 'Tuple': return Array.isArray(value) ? value.map((item, index) => complete((schema.items as TSchema[])[index] ?? {}, item)) : value
+    case 'Tuple': return completeTuple(schema.items as TSchema[], value)
     case 'Union': return completeUnion(schema.anyOf as TSchema[], value)
     case 'Integer': return typeof value === 'string' && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value
     case 'Number': return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value
@@ -146,6 +146,14 @@ function completeRecord (itemSchema: TSchema | undefined, value: unknown): unkno
   return value
 }
 
+function completeTuple (items: TSchema[], value: unknown): unknown {
+  if (!Array.isArray(value)) return value
+  return value.map((item, index) => {
+    const itemSchema = items[index]
+    return itemSchema === undefined ? item : complete(itemSchema, item)
+  })
+}
+
 // The first variant the value can be made to fit wins, so order matters: Integer before String turns '89' into 89.
 function completeUnion (variants: TSchema[], value: unknown): unknown {
   for (const variant of variants) {
@@ -165,7 +173,10 @@ const TYPE_MISMATCHES = new Set([
 ])
 
 function schemaProblems (tree: unknown): ConfigProblem[] {
-  return [...Value.Errors(ConfigSchema, tree)].map((error) => ({
+  const errors = [...Value.Errors(ConfigSchema, tree)]
+  // TypeBox reports a missing required key twice: as missing and as the wrong type (undefined); keep the first.
+  const missing = new Set(errors.filter((error) => error.type === ValueErrorType.ObjectRequiredProperty).map((error) => error.path))
+  return errors.filter((error) => error.type === ValueErrorType.ObjectRequiredProperty || !missing.has(error.path)).map((error) => ({
     path: keyPath(pointerToTreePath(error.path, tree)),
     message: schemaMessage(error)
   }))
@@ -184,6 +195,7 @@ function schemaMessage (error: ValueError): string {
 }
 
 function genericMessage ({ type, schema, value, message }: ValueError): string {
+  if (value === undefined) return 'is required'
   switch (type) {
     case ValueErrorType.String: return typeof value === 'number' || typeof value === 'boolean' ? 'must be a string (put it in quotes)' : 'must be a string'
     case ValueErrorType.Integer: return 'must be a whole number'
@@ -328,7 +340,8 @@ function regexProblem (value: unknown): string | undefined {
     RegExp(value)
     return undefined
   } catch (err) {
-    return `is not a valid regular expression: ${(err as Error).message}`
+    // V8 says 'Invalid regular expression: /(/: Unterminated group'; the path already says which one.
+    return `is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`
   }
 }
 
@@ -393,6 +406,30 @@ function dedupe (problems: ConfigProblem[]): ConfigProblem[] {
     seen.add(id)
     return true
   })
+}
+
+/** Sorts problems the way their keys appear in the file; a missing key sorts with its parent. */
+function inFileOrder (problems: ConfigProblem[], tree: unknown): ConfigProblem[] {
+  const rank = new Map<string, number>([['', 0]])
+  const visit = (node: unknown, at: TreePath) => {
+    rank.set(keyPath(at), rank.size)
+    if (Array.isArray(node)) node.forEach((item, index) => visit(item, [...at, index]))
+    else if (isMapping(node)) for (const [key, child] of Object.entries(node)) visit(child, [...at, key])
+  }
+  visit(tree, [])
+  const rankOf = (path: string): number => {
+    let candidate = path
+    while (!rank.has(candidate)) candidate = parentPath(candidate) // ends at '', which is ranked
+    return rank.get(candidate) ?? 0
+  }
+  return problems
+    .map((problem, index) => ({ problem, index, rank: rankOf(problem.path) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ problem }) => problem)
+}
+
+function parentPath (path: string): string {
+  return path.replace(/(\[\d+\]|\.?[^.[]*)$/, '')
 }
 
 function isMapping (value: unknown): value is Record<string, unknown> {

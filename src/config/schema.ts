@@ -171,20 +171,23 @@ export const MappingRuleSchema = closedObject({
   blankWhenEmpty: Type.Boolean({ default: false, description: 'Clear the RS field when CS has no value (default: leave it as it is)' })
 }, { description: 'RS field ← value at a path in the CS collection object' })
 
-const MediaFieldsSchema = (description: string) => Type.Record(
+const MediaFieldsSchema = (options: ObjectOptions) => Type.Record(
   Type.String({ pattern: CS_PATH_PATTERN }),
   Type.String(),
-  { additionalProperties: false, description, keyMessage: CS_PATH_MESSAGE }
+  { additionalProperties: false, keyMessage: CS_PATH_MESSAGE, ...options }
 )
 
 export const MediaRuleSchema = closedObject({
   whenFilename: Type.String({ minLength: 1, description: 'Regular expression on the original filename' }),
-  set: MediaFieldsSchema('Media fields to set when the filename matches')
+  set: MediaFieldsSchema({ description: 'Media fields to set when the filename matches' })
 }, { description: 'Extra media fields for some files' })
 
 export const MediaSchema = closedObject({
-  fields: MediaFieldsSchema('CS media path → template ({accessionNumber}, {size}, {rsid}) written into every new media record'),
-  rules: Type.Array(MediaRuleSchema, { default: [] })
+  fields: MediaFieldsSchema({
+    default: {},
+    description: 'CS media path → template ({accessionNumber}, {size}, {rsid}) written into every new media record'
+  }),
+  rules: Type.Array(MediaRuleSchema, { default: [], description: 'Rules applied in order; a later rule overrides an earlier one' })
 }, { default: { fields: {}, rules: [] }, description: 'The media record spacelink creates for an image' })
 
 export const InstanceSchema = closedObject({

@@ -33,6 +33,7 @@ export function problemFromError (err: unknown): Problem {
     const hidden = err.status >= 500 && !(err.code.startsWith('UPSTREAM') || err.code === 'STORE_UNAVAILABLE')
     return problem(err.status, err.code, err.title, hidden ? 'an internal error occurred' : err.message, err.extra)
   }
+  if (isProblem(err)) return stripStatusCode(err)
   const e = err as { statusCode?: number, code?: string, message?: string, validation?: Array<{ instancePath?: string, message?: string, params?: Record<string, unknown> }> }
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500
   if (e.validation !== undefined) {
@@ -74,4 +75,15 @@ function httpTitle (status: number): string {
     429: 'Too many requests'
   }
   return titles[status] ?? 'Request failed'
+}
+
+/** Errors thrown as ready problem bodies (e.g. by the rate limiter) pass through unchanged. */
+function isProblem (err: unknown): err is Problem & { statusCode?: number } {
+  const e = err as Partial<Problem> | undefined
+  return typeof e?.type === 'string' && typeof e.code === 'string' && typeof e.status === 'number' && typeof e.title === 'string'
+}
+
+function stripStatusCode (p: Problem & { statusCode?: number }): Problem {
+  const { statusCode: _ignored, ...rest } = p
+  return rest as Problem
 }

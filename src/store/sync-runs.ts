@@ -167,32 +167,36 @@ export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
     },
 
     async itemsFailedFor (instance) {
-      const items = await db.selectFrom('sync_run_items as i')
+      const successes = [...successfulOutcomes]
+      const rows = await db.selectFrom('sync_run_items as i')
         .innerJoin('sync_runs as r', 'r.id', 'i.run_id')
         .selectAll('i')
+        .select(eb => eb.selectFrom('sync_run_items as f')
+          .innerJoin('sync_runs as fr', 'fr.id', 'f.run_id')
+          .select(eb => eb.fn.countAll<number | string>().as('n'))
+          .whereRef('f.rsid', '=', 'i.rsid').where('fr.instance', '=', instance).where('f.outcome', 'not in', successes)
+          .as('failures'))
         .where('r.instance', '=', instance)
-        .orderBy('i.rsid').orderBy('i.updated_at', 'desc')
+        .where('i.outcome', 'not in', successes)
+        // Only the resource's newest result counts: a later success (or later failure) supersedes this one.
+        .where(eb => eb.not(eb.exists(eb.selectFrom('sync_run_items as later')
+          .innerJoin('sync_runs as lr', 'lr.id', 'later.run_id')
+          .select('later.rsid')
+          .whereRef('later.rsid', '=', 'i.rsid').where('lr.instance', '=', instance)
+          .whereRef('later.updated_at', '>', 'i.updated_at'))))
+        .orderBy('i.rsid').orderBy('i.run_id')
         .execute()
-      return latestFailures(items)
+      const seen = new Set<number>()
+      const result: FailedItem[] = []
+      for (const row of rows) {
+        // Two results stamped the same millisecond would both qualify; keep one per resource.
+        if (seen.has(Number(row.rsid))) continue
+        seen.add(Number(row.rsid))
+        result.push({ ...toItemRow(row), failures: Number(row.failures ?? 0) })
+      }
+      return result
     }
   }
-}
-
-/** Rows come grouped by rsid, newest first: keep resources whose newest result failed, and count their failures. */
-function latestFailures (items: Selectable<SyncRunItemsTable>[]): FailedItem[] {
-  const result: FailedItem[] = []
-  let current: FailedItem | undefined
-  let currentRsid: number | undefined
-  for (const item of items) {
-    const failed = !successfulOutcomes.includes(item.outcome)
-    if (item.rsid !== currentRsid) {
-      currentRsid = item.rsid
-      current = failed ? { ...toItemRow(item), failures: 0 } : undefined
-      if (current !== undefined) result.push(current)
-    }
-    if (current !== undefined && failed) current.failures++
-  }
-  return result
 }
 
 function toSyncRunRow (row: Selectable<SyncRunsTable>): SyncRunRow {

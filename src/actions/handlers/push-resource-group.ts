@@ -4,7 +4,7 @@
  */
 import type { ActionContext } from '../action-context.js'
 import { isEarly, loadResource, resolveObject, type Resolved } from '../resolve.js'
-import { fieldValue, findField } from '../resource-context.js'
+import { fieldValue } from '../resource-context.js'
 import { reportEarly } from './report-early.js'
 import { pushResolved } from './push-resource.js'
 import { runAction } from '../run-action.js'
@@ -41,8 +41,8 @@ async function groupMembers (ctx: ActionContext, resolved: Resolved): Promise<nu
   const groupRef = ctx.services.config.resourcespace.fields.group
   if (groupRef === undefined) return [ctx.req.rsid]
   const value = fieldValue(resolved.loaded.fields, groupRef)
-  const name = findField(resolved.loaded.fields, groupRef)?.name
-  if (value === '' || name === undefined || name === '') return [ctx.req.rsid]
-  const hits = await ctx.services.rs.findByFieldValue(name, value, { restypes: resolved.instance.resourceTypes })
-  return [...new Set([ctx.req.rsid, ...hits])].sort((a, b) => a - b)
+  if (value === '') return [ctx.req.rsid]
+  // The same exact-value search as accession numbers: RS's `field:value` also matches longer values.
+  const hits = await ctx.services.rs.findByAccessionNumber(groupRef, value, { restypes: resolved.instance.resourceTypes })
+  return [...new Set([ctx.req.rsid, ...hits.map(h => h.ref)])].sort((a, b) => a - b)
 }

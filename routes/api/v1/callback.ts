@@ -1,0 +1,71 @@
+/**
+ * The one endpoint RS buttons, browsers and scripts call: `POST /api/v1/callback` runs an action;
+ * `GET /api/v1/callback` only shows a confirmation page (a GET never writes).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { parseCallbackParams, type CallbackParams } from '../../../src/callback/parse-params.js'
+import { confirmPage, prefersHtml, problemPage } from '../../../src/callback/html.js'
+import { respond } from '../../../src/callback/respond.js'
+import { problemFromError } from '../../../src/http/problem.js'
+import { rsResourceUrl } from '../../../src/http/links.js'
+import type { Caller } from '../../../src/actions/types.js'
+
+const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
+  // Forms are read as text: the api_webhooks body is a bare ref (`42`), which a form parser would turn into a key.
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+  fastify.removeContentTypeParser('text/plain')
+
+  /** GET /api/v1/callback — confirmation page with a POST button. */
+  fastify.get('/callback', { schema: { tags: ['callback'], summary: 'Confirmation page for a button link (writes nothing)' } }, async function confirm (request, reply) {
+    try {
+      const params = parseCallbackParams(request.query, undefined)
+      return await reply.type('text/html; charset=utf-8').send(confirmPage(params, request.url.split('?')[0] ?? '/api/v1/callback'))
+    } catch (err) {
+      return await sendError(reply, 'browser', err)
+    }
+  })
+
+  /** POST /api/v1/callback — run `query_type` for resource `rsid`. */
+  fastify.post('/callback', { schema: { tags: ['callback'], summary: 'Run an action for an RS resource', consumes: ['application/x-www-form-urlencoded', 'application/json'] } }, async function run (request, reply) {
+    let caller: Caller = callerFromHeaders(request)
+    try {
+      const params = parseCallbackParams(request.query, request.body)
+      caller = params.bareRef || params.replyRs ? 'api_webhooks' : caller
+      fastify.authorize(request, 'callback', { ...(params.key === undefined ? {} : { key: params.key }), ...(params.hash === undefined ? {} : { hash: params.hash }), rsid: params.rsid })
+      const result = await fastify.spacelink.run(actionRequest(params, caller, fastify.spacelink.config.server.webhookDeadlineMs))
+      return await respond(reply, fastify.spacelink.config, caller, result)
+    } catch (err) {
+      return await sendError(reply, caller, err, request)
+    }
+  })
+
+  function callerFromHeaders (request: FastifyRequest): Caller {
+    return prefersHtml(request.headers.accept) ? 'browser' : 'json'
+  }
+
+  async function sendError (reply: FastifyReply, caller: Caller, err: unknown, request?: FastifyRequest): Promise<FastifyReply> {
+    if (caller !== 'browser') throw err
+    const body = problemFromError(err)
+    if (body.status >= 500) request?.log.error({ err }, 'callback failed')
+    const rsid = Number((request?.query as Record<string, unknown> | undefined)?.rsid)
+    const back = Number.isInteger(rsid) && rsid > 0 ? rsResourceUrl(fastify.spacelink.config, rsid) : undefined
+    return await reply.code(body.status).type('text/html; charset=utf-8').send(problemPage(body.title, body.detail ?? body.title, back))
+  }
+}
+
+function actionRequest (params: CallbackParams, caller: Caller, deadlineMs: number): Parameters<import('../../../src/spacelink.js').Spacelink['run']>[0] {
+  return {
+    rsid: params.rsid,
+    queryType: params.queryType,
+    caller,
+    dryRun: params.dryRun,
+    force: params.force,
+    ...(params.instance === undefined ? {} : { instance: params.instance }),
+    ...(params.size === undefined ? {} : { size: params.size }),
+    ...(params.transaction === undefined ? {} : { transaction: params.transaction }),
+    ...(caller === 'api_webhooks' ? { deadlineMs } : {})
+  }
+}
+
+export default callback

@@ -1,0 +1,78 @@
+/**
+ * Sync runs over HTTP: start one (202 + Location; 409 while one runs for the instance), list them, and
+ * read one with its counts and per-item results. Admin scope.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
+import { SpacelinkError } from '../../../src/errors.js'
+import { clampPaging, halCollection, PagingQuerySchema } from '../../../src/http/hal.js'
+import { syncRunView } from '../../../src/http/views.js'
+import { apiUrl } from '../../../src/http/links.js'
+import { runSync } from '../../../src/sync/engine.js'
+
+const StartSchema = Type.Object({
+  instance: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }),
+  dryRun: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1 })),
+  refresh: Type.Optional(Type.Boolean()),
+  retryFailed: Type.Optional(Type.Boolean())
+}, { additionalProperties: false })
+
+const ListQuerySchema = Type.Composite([PagingQuerySchema, Type.Object({
+  instance: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }))
+})], { additionalProperties: false })
+
+const ItemsQuerySchema = Type.Composite([PagingQuerySchema, Type.Object({
+  outcome: Type.Optional(Type.String({ maxLength: 40 }))
+})], { additionalProperties: false })
+
+const IdParamsSchema = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
+
+const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
+  fastify.addHook('onRequest', async request => { fastify.authorize(request, 'admin') })
+
+  /** POST /api/v1/sync-runs — start a run now; it continues after the answer. */
+  fastify.post('/sync-runs', { schema: { tags: ['sync-runs'], body: StartSchema } }, async function start (request, reply) {
+    const { spacelink } = fastify
+    const { instance, ...opts } = request.body
+    if (spacelink.config.instances[instance] === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instance}' is configured`)
+    const runId = await new Promise<string>((resolve, reject) => {
+      runSync(spacelink, instance, { ...opts, onStart: resolve })
+        .then(summary => { if (summary.status === 'failed') request.log.warn({ summary }, 'sync run failed') }, reject)
+    })
+    const run = await spacelink.store.syncRuns.get(runId)
+    reply.header('location', apiUrl(spacelink.config, `/api/v1/sync-runs/${runId}`))
+    return await reply.code(202).type('application/hal+json; charset=utf-8').send(syncRunView(spacelink.config, run ?? (() => { throw new Error('run vanished') })()))
+  })
+
+  /** GET /api/v1/sync-runs */
+  fastify.get('/sync-runs', { schema: { tags: ['sync-runs'], querystring: ListQuerySchema } }, async function list (request, reply) {
+    const { config, store } = fastify.spacelink
+    const paging = clampPaging(request.query)
+    const page = await store.syncRuns.list({ ...paging, ...(request.query.instance === undefined ? {} : { instance: request.query.instance }) })
+    return await reply.type('application/hal+json; charset=utf-8').send(halCollection({
+      publicUrl: config.server.publicUrl,
+      path: '/api/v1/sync-runs',
+      name: 'syncRuns',
+      items: page.items.map(r => syncRunView(config, r)),
+      total: page.total,
+      paging,
+      query: { instance: request.query.instance }
+    }))
+  })
+
+  /** GET /api/v1/sync-runs/:id — counts per outcome and the per-item results (paged). */
+  fastify.get('/sync-runs/:id', { schema: { tags: ['sync-runs'], params: IdParamsSchema, querystring: ItemsQuerySchema } }, async function one (request, reply) {
+    const { config, store } = fastify.spacelink
+    const run = await store.syncRuns.get(request.params.id)
+    if (run === undefined) throw new SpacelinkError('SYNC_RUN_NOT_FOUND', 404, 'Unknown sync run', `no sync run ${request.params.id}`)
+    const paging = clampPaging(request.query)
+    const items = await store.syncRuns.items(run.id, { ...paging, ...(request.query.outcome === undefined ? {} : { outcome: request.query.outcome }) })
+    return await reply.type('application/hal+json; charset=utf-8').send({
+      ...syncRunView(config, run),
+      items: halCollection({ publicUrl: config.server.publicUrl, path: `/api/v1/sync-runs/${run.id}`, name: 'items', items: items.items, total: items.total, paging, query: { outcome: request.query.outcome } })
+    })
+  })
+}
+
+export default syncRuns

@@ -1,0 +1,13 @@
+/** Absolute links to the things a result talks about: our own resources, the RS resource, the CS record. */
+import type { Config } from '../config/schema.js'
+import { absoluteUrl } from './hal.js'
+
+export function apiUrl (config: Config, path: string): string {
+  return absoluteUrl(config.server.publicUrl, path)
+}
+
+/** The RS resource's view page, where the person comes from. */
+export function rsResourceUrl (config: Config, rsid: number): string {
+  const base = config.resourcespace.baseUrl ?? config.resourcespace.apiUrl.replace(/api\/?$/, '')
+  return new URL(`pages/view.php?ref=${rsid}`, base.endsWith('/') ? base : `${base}/`).toString()
+}

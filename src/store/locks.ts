@@ -1,0 +1,238 @@
+/**
+ * Locks that hold across processes and replicas sharing one database.
+ *
+ * Resource locks serialise work on one key (e.g. one RS resource's push) so double clicks, concurrent
+ * callers and replicas never run the same push twice at once. PostgreSQL: a session advisory lock on a
+ * connection from a pool of its own, held while the work runs; the server drops it when the connection
+ * dies, so a crashed holder never blocks anyone. SQLite: a lock row with a holder and an expiry that the
+ * holder keeps extending; a crashed holder stops extending and its row is taken over once it expired.
+ *
+ * The run lock allows one sync run per instance: a row with an expiry the running sync extends by
+ * heartbeats. Whoever finds the row expired takes it over, and the old holder's next heartbeat says it lost.
+ * Expiries compare the clocks of the processes involved, so replicas need synchronised clocks (NTP); the
+ * TTLs are far longer than any normal skew.
+ */
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Kysely } from 'kysely'
+import pg from 'pg'
+import { SpacelinkError } from '../errors.js'
+import { isBusyError, type Engine } from './database.js'
+import { KeyedMutex } from './keyed-mutex.js'
+import { advisoryLockNamespace } from './migrate.js'
+import type { Database } from './schema.js'
+
+export interface ResourceLockOptions {
+  /** How long to wait for the lock before giving up with LOCK_TIMEOUT (409). Default 60 000. */
+  waitMs?: number
+}
+
+export interface RunLockState {
+  instance: string
+  holder: string
+  acquiredAt: string
+  expiresAt: string
+}
+
+export interface LockRepo {
+  /** Runs `fn` while holding the lock on `key`, across every process sharing the database. */
+  withResourceLock<T>(key: string, fn: () => Promise<T>, opts?: ResourceLockOptions): Promise<T>
+  /** Takes the instance's run lock if it is free, expired, or already ours; false when someone else holds it. */
+  acquireRunLock (instance: string, holder: string, ttlMs: number): Promise<boolean>
+  /** Extends our run lock; false means we lost it (it expired and someone took it over, or it was released). */
+  heartbeatRunLock (instance: string, holder: string, ttlMs: number): Promise<boolean>
+  releaseRunLock (instance: string, holder: string): Promise<void>
+  /** Who holds the instance's run lock (possibly expired), if anyone. */
+  runLock (instance: string): Promise<RunLockState | undefined>
+}
+
+export interface LockSettings {
+  /** SQLite: how long a lock row stays valid without being extended (a crashed holder blocks this long). */
+  resourceLockTtlMs?: number
+  /** PostgreSQL: connections reserved for holding advisory locks, apart from the query pool. */
+  lockPoolSize?: number
+}
+
+export const defaultLockWaitMs = 60_000
+
+export function lockTimeout (key: string, waitMs: number): SpacelinkError {
+  return new SpacelinkError('LOCK_TIMEOUT', 409, 'Conflicting action in flight',
+    `another action on ${key} is still running after waiting ${waitMs} ms; try again later`, { key })
+}
+
+export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: LockSettings & { pgConnectionString?: string } = {}): LockRepo & { close(): Promise<void> } {
+  const local = new KeyedMutex()
+  const holdDatabaseLock = engine === 'postgres'
+    ? advisoryLocker(new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }))
+    : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
+
+  return {
+    async withResourceLock (key, fn, opts = {}) {
+      const waitMs = opts.waitMs ?? defaultLockWaitMs
+      const deadline = Date.now() + waitMs
+      const release = await local.acquire(key, waitMs)
+      if (release === undefined) throw lockTimeout(key, waitMs)
+      try {
+        return await holdDatabaseLock.run(key, deadline, waitMs, fn)
+      } finally {
+        release()
+      }
+    },
+
+    async acquireRunLock (instance, holder, ttlMs) {
+      const now = Date.now()
+      const taken = await db.insertInto('run_locks')
+        .values({ instance, holder, acquired_at: iso(now), expires_at: iso(now + ttlMs) })
+        .onConflict(oc => oc.column('instance')
+          .doUpdateSet(eb => ({
+            holder: eb.ref('excluded.holder'),
+            acquired_at: eb.ref('excluded.acquired_at'),
+            expires_at: eb.ref('excluded.expires_at')
+          }))
+          .where(eb => eb.or([
+            eb('run_locks.expires_at', '<', iso(now)),
+            eb('run_locks.holder', '=', holder)
+          ])))
+        .returning('instance')
+        .executeTakeFirst()
+      return taken !== undefined
+    },
+
+    async heartbeatRunLock (instance, holder, ttlMs) {
+      const result = await db.updateTable('run_locks')
+        .set({ expires_at: iso(Date.now() + ttlMs) })
+        .where('instance', '=', instance).where('holder', '=', holder)
+        .executeTakeFirst()
+      return Number(result.numUpdatedRows) > 0
+    },
+
+    async releaseRunLock (instance, holder) {
+      await db.deleteFrom('run_locks').where('instance', '=', instance).where('holder', '=', holder).execute()
+    },
+
+    async runLock (instance) {
+      const row = await db.selectFrom('run_locks').selectAll().where('instance', '=', instance).executeTakeFirst()
+      return row === undefined ? undefined : { instance: row.instance, holder: row.holder, acquiredAt: row.acquired_at, expiresAt: row.expires_at }
+    },
+
+    async close () {
+      await holdDatabaseLock.close()
+    }
+  }
+}
+
+function iso (ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+interface DatabaseLocker {
+  run<T>(key: string, deadline: number, waitMs: number, fn: () => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/**
+ * PostgreSQL advisory locks. They live in a pool of their own so that work holding a lock, which needs
+ * query connections too, can never starve the query pool (nor the other way round). The key space is
+ * (spacelink's namespace, hashtext(key)); two keys sharing a 32-bit hash merely serialise with each other.
+ */
+function advisoryLocker (pool: pg.Pool): DatabaseLocker {
+  // An idle client whose server went away emits 'error' on the pool; without a listener that kills the process.
+  pool.on('error', () => {})
+  return {
+    async run (key, deadline, waitMs, fn) {
+      const client = await connectBefore(pool, deadline, key, waitMs)
+      try {
+        // lock_timeout bounds the wait; 0 would mean "wait forever", so never send less than 1 ms.
+        await client.query("select set_config('lock_timeout', $1, false)", [`${Math.max(1, deadline - Date.now())}ms`])
+        await client.query('select pg_advisory_lock($1, hashtext($2))', [advisoryLockNamespace, key])
+        await client.query("select set_config('lock_timeout', '0', false)")
+      } catch (err) {
+        const timedOut = (err as { code?: string }).code === '55P03'
+        // A connection in an unknown state is closed rather than returned to the pool.
+        client.release(timedOut ? undefined : true)
+        throw timedOut ? lockTimeout(key, waitMs) : err
+      }
+      let healthy = true
+      try {
+        return await fn()
+      } finally {
+        try {
+          await client.query('select pg_advisory_unlock($1, hashtext($2))', [advisoryLockNamespace, key])
+        } catch {
+          // Closing the connection releases the lock just as well.
+          healthy = false
+        }
+        client.release(healthy ? undefined : true)
+      }
+    },
+    async close () {
+      await pool.end()
+    }
+  }
+}
+
+async function connectBefore (pool: pg.Pool, deadline: number, key: string, waitMs: number): Promise<pg.PoolClient> {
+  const connecting = pool.connect()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<undefined>(resolve => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), undefined) })
+  try {
+    const client = await Promise.race([connecting, timeout])
+    if (client !== undefined) return client
+  } finally {
+    clearTimeout(timer)
+  }
+  // Too late: hand the connection back whenever it arrives.
+  connecting.then(c => c.release(), () => {})
+  throw lockTimeout(key, waitMs)
+}
+
+/**
+ * SQLite lock rows. Taking the lock is one upsert that succeeds only if the row is absent or expired; while
+ * the work runs, the holder extends the expiry every third of the TTL, so only a holder that stopped (crashed,
+ * or its event loop froze for a whole TTL) loses the lock.
+ */
+function rowLocker (db: Kysely<Database>, ttlMs: number): DatabaseLocker {
+  async function tryTake (key: string, holder: string): Promise<boolean> {
+    const now = Date.now()
+    try {
+      const taken = await db.insertInto('resource_locks')
+        .values({ key, holder, expires_at: iso(now + ttlMs) })
+        .onConflict(oc => oc.column('key')
+          .doUpdateSet(eb => ({ holder: eb.ref('excluded.holder'), expires_at: eb.ref('excluded.expires_at') }))
+          .where('resource_locks.expires_at', '<', iso(now)))
+        .returning('key')
+        .executeTakeFirst()
+      return taken !== undefined
+    } catch (err) {
+      // Another process is writing for longer than busy_timeout: treat as "not yet" and poll again.
+      if (isBusyError(err)) return false
+      throw err
+    }
+  }
+
+  return {
+    async run (key, deadline, waitMs, fn) {
+      const holder = randomUUID()
+      for (let pause = 10; !(await tryTake(key, holder)); pause = Math.min(pause * 2, 200)) {
+        const left = deadline - Date.now()
+        if (left <= 0) throw lockTimeout(key, waitMs)
+        await sleep(Math.min(pause, left))
+      }
+      const heartbeat = setInterval(function extendLock () {
+        db.updateTable('resource_locks').set({ expires_at: iso(Date.now() + ttlMs) })
+          .where('key', '=', key).where('holder', '=', holder)
+          .execute()
+          .catch(() => {})
+      }, Math.max(10, Math.floor(ttlMs / 3)))
+      heartbeat.unref()
+      try {
+        return await fn()
+      } finally {
+        clearInterval(heartbeat)
+        // The work is done whatever happens here; a row we fail to delete simply expires after the TTL.
+        await db.deleteFrom('resource_locks').where('key', '=', key).where('holder', '=', holder).execute().catch(() => {})
+      }
+    },
+    async close () {}
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Runs `work` over an async sequence with at most `concurrency` items in flight, pulling the next item
+ * only when a worker is free — so candidates stream in page by page and memory stays flat. The first
+ * thrown error stops the pulling and is re-thrown once the items in flight have settled.
+ */
+export async function forEachBounded<T> (items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]()
+  let failure: { error: unknown } | undefined
+  let pulling: Promise<IteratorResult<T>> = Promise.resolve({ done: false, value: undefined as T })
+  let started = false
+  // Pulls are serialised: an async generator must not be advanced by two workers at once.
+  const next = async (): Promise<IteratorResult<T>> => {
+    pulling = pulling.then(async () => await iterator.next())
+    started = true
+    return await pulling
+  }
+  async function worker (): Promise<void> {
+    while (failure === undefined) {
+      const step = await next().catch((error: unknown) => { failure ??= { error }; return { done: true as const, value: undefined } })
+      if (step.done === true) return
+      try {
+        await work(step.value)
+      } catch (error) {
+        failure ??= { error }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+  if (started && failure !== undefined) await iterator.return?.(undefined)
+  if (failure !== undefined) throw failure.error
+}
