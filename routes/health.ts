@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { problem, problemContentType } from '../src/http/problem.js'
+import { ProblemSchema } from '../src/schemas/problem.js'
 
 const HealthSchema = Type.Object({ status: Type.Literal('ok') })
 const ReadySchema = Type.Object({ status: Type.Literal('ready'), database: Type.String(), instances: Type.Array(Type.String()) })
@@ -14,7 +15,7 @@ const health: FastifyPluginAsyncTypebox = async function health (fastify) {
   fastify.get('/health', { schema: { tags: ['operations'], response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }))
 
   /** GET /ready — config loaded and database reachable; 503 otherwise. */
-  fastify.get('/ready', { schema: { tags: ['operations'], response: { 200: ReadySchema } } }, async function ready (request, reply) {
+  fastify.get('/ready', { schema: { tags: ['operations'], response: { 200: ReadySchema, 503: ProblemSchema } } }, async function ready (request, reply) {
     const { store, config } = fastify.spacelink
     try {
       await store.ping()

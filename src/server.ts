@@ -12,7 +12,7 @@ import { loggerOptions } from './logger.js'
 
 export async function buildServer (config: Config, extra: Partial<AppOptions> = {}): Promise<FastifyInstance> {
   const server = Fastify({
-    logger: loggerOptions(config.server.logLevel),
+    logger: loggerOptions(process.env.LOG_LEVEL ?? config.server.logLevel),
     bodyLimit: config.server.bodyLimit,
     connectionTimeout: 0,
     requestTimeout: 120_000,

@@ -71,6 +71,16 @@ export interface BlobMeta {
   workflowState?: string
 }
 
+export interface BlobSummary {
+  csid: string
+  name?: string
+  mimeType?: string
+  /** Present when the server lists it. */
+  length?: number
+  updatedAt?: string
+  workflowState?: string
+}
+
 export interface RelationSummary {
   csid: string
   subjectCsid: string
@@ -255,18 +265,30 @@ export class CollectionSpaceClient {
   async getBlob (csid: string): Promise<BlobMeta> {
     const record = await this.getRecord('blobs', csid, 'blobs_common', 'blob')
     const common = children(record.doc, 'blobs_common')[0]
-    const length = Number(childText(common, 'length'))
     return {
       csid: record.csid,
       ...defined({
         name: nonEmpty(childText(common, 'name')),
         mimeType: nonEmpty(childText(common, 'mimeType')),
-        length: Number.isFinite(length) && childText(common, 'length') !== '' ? length : undefined,
+        length: numberOf(childText(common, 'length')),
         digest: nonEmpty(childText(common, 'digest')),
         updatedAt: record.updatedAt,
         workflowState: record.workflowState
       })
     }
+  }
+
+  /** Live blobs named exactly `name` (to adopt one uploaded by a run whose answer was lost). */
+  async findBlobs ({ name }: { name: string }): Promise<BlobSummary[]> {
+    const blobs: BlobSummary[] = []
+    for await (const page of this.listPages('GET /blobs', 'blobs', {
+      as: nxqlEquals('blobs_common:name', name),
+      wf_deleted: 'false',
+      sortBy: 'collectionspace_core:updatedAt DESC'
+    }, 'list-item')) {
+      blobs.push(...page.map(blobSummary).filter((b) => b !== undefined))
+    }
+    return blobs.filter((b) => b.name === name && notDeleted(b.workflowState))
   }
 
   /**
@@ -469,6 +491,21 @@ function mediaSummary (item: XmlValue): MediaSummary | undefined {
   }
 }
 
+function blobSummary (item: XmlValue): BlobSummary | undefined {
+  const csid = nonEmpty(childText(item, 'csid'))
+  if (csid === undefined) return undefined
+  return {
+    csid,
+    ...defined({
+      name: nonEmpty(childText(item, 'name')),
+      mimeType: nonEmpty(childText(item, 'mimeType')),
+      length: numberOf(childText(item, 'length')),
+      updatedAt: nonEmpty(childText(item, 'updatedAt')),
+      workflowState: nonEmpty(childText(item, 'workflowState'))
+    })
+  }
+}
+
 function relationSummary (item: XmlValue): RelationSummary | undefined {
   const csid = nonEmpty(childText(item, 'csid'))
   const subjectCsid = nonEmpty(childText(item, 'subjectCsid'))
@@ -534,6 +571,11 @@ function multipartFile (body: Readable, upload: BlobUpload): { boundary: string,
 /** Escapes a file name the way browsers do in form-data (WHATWG): `"`, CR and LF percent-encoded. */
 function formDataFilename (name: string): string {
   return name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+function numberOf (text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text)) return undefined
+  return Number(text)
 }
 
 function nonEmpty (value: string | undefined): string | undefined {

@@ -8,16 +8,16 @@ import { children, isElement, textOf, type XmlElement, type XmlValue } from '../
 import { displayName } from './refname.js'
 
 /** The text values at `path`, as stored (refNames stay refNames), empty ones included. */
-export function rawValuesAt (doc: XmlElement, path: string): string[] {
+export function rawValuesAt (doc: unknown, path: string): string[] {
   const [part, ...fields] = path.split('/').filter((segment) => segment !== '')
-  if (part === undefined) return []
+  if (part === undefined || !isElement(doc)) return []
   let nodes: XmlValue[] = children(documentOf(doc, part), part)
   for (const field of fields) nodes = nodes.flatMap((node) => children(node, field))
   return nodes.map(textOf).filter((text): text is string => text !== undefined)
 }
 
 /** The values people should see at `path`: refNames turned into display names, empty values dropped. */
-export function valuesAt (doc: XmlElement, path: string): string[] {
+export function valuesAt (doc: unknown, path: string): string[] {
   return rawValuesAt(doc, path)
     .map(displayName)
     .filter((value) => value.trim() !== '')

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely'
 import pg from 'pg'
 import { SpacelinkError } from '../errors.js'
 import type { Database } from './schema.js'
@@ -61,19 +61,20 @@ export function openDatabase (url: string, opts: DatabaseOptions = {}): OpenedDa
 function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
   const path = sqlitePath(url)
   const inMemory = path === ':memory:'
-  if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
-  let database: SqliteDatabase.Database
+  let database: SqliteDatabase.Database | undefined
   try {
+    if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
     database = new SqliteDatabase(path)
+    // WAL lets readers (the API, other processes such as the CLI) go on while one process writes;
+    // busy_timeout makes a writer wait for another process's write lock instead of failing at once.
+    if (!inMemory) database.pragma('journal_mode = WAL')
+    database.pragma('synchronous = NORMAL')
+    database.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`)
+    database.pragma('foreign_keys = ON')
   } catch (err) {
+    database?.close()
     throw invalidDatabaseUrl(url, `cannot open ${path}: ${(err as Error).message}`)
   }
-  // WAL lets readers (the API, other processes such as the CLI) go on while one process writes;
-  // busy_timeout makes a writer wait for another process's write lock instead of failing at once.
-  if (!inMemory) database.pragma('journal_mode = WAL')
-  database.pragma('synchronous = NORMAL')
-  database.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`)
-  database.pragma('foreign_keys = ON')
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) })
 }
 
@@ -96,6 +97,17 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * SQLite does run DDL inside transactions, though kysely's adapter says otherwise. Saying so makes kysely's
+ * Migrator run all pending migrations in one (immediate) transaction: two processes migrating the same file
+ * at once are serialised, and the second finds them applied instead of failing on "table already exists".
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl (): boolean {
+    return true
+  }
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig
 
@@ -106,6 +118,10 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver (): Driver {
     return new ImmediateSqliteDriver(this.#config)
+  }
+
+  override createAdapter (): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter()
   }
 }
 

@@ -80,7 +80,8 @@ const summaryFields: Record<Exclude<Service, 'relations'>, Record<string, string
   },
   blobs: {
     name: 'blobs_common/name',
-    mimeType: 'blobs_common/mimeType'
+    mimeType: 'blobs_common/mimeType',
+    length: 'blobs_common/length'
   }
 }
 
@@ -140,8 +141,9 @@ export function commonList (tenant: TenantStore, service: Exclude<Service, 'rela
           workflowState: record.workflowState
         }
         // Empty fields are left out of list items, not sent as empty elements.
+        const parts = { ...record.parts, blobs_common: { ...record.parts.blobs_common, ...computedFields(tenant, record, 'blobs_common') } }
         for (const [name, path] of Object.entries(fields)) {
-          const value = rawValuesAt(record.parts, path)[0]
+          const value = rawValuesAt(parts, path)[0]
           if (value !== undefined && value !== '') item[name] = value
         }
         return item

@@ -79,20 +79,17 @@ export class TenantStore {
     private readonly clock: () => string
   ) {}
 
-  create (service: Service, parts: Record<string, PartNode>, user: string, init: Partial<Pick<StoredRecord, 'csid' | 'createdAt' | 'updatedAt' | 'workflowState'>> = {}): StoredRecord {
+  /** A create through the API: new csid, timestamps now, logged as a write. */
+  create (service: Service, parts: Record<string, PartNode>, user: string): StoredRecord {
     const now = this.clock()
-    const record: StoredRecord = {
-      csid: init.csid ?? newCsid(),
-      service,
-      parts,
-      createdAt: init.createdAt ?? now,
-      createdBy: user,
-      updatedAt: init.updatedAt ?? now,
-      updatedBy: user,
-      workflowState: init.workflowState ?? 'project'
-    }
-    this.records.set(record.csid, record)
+    const record = this.insert({ csid: newCsid(), service, parts, createdAt: now, createdBy: user, updatedAt: now, updatedBy: user, workflowState: 'project' })
     this.log({ action: 'create', service, csid: record.csid })
+    return record
+  }
+
+  /** Puts a record in place as it is (seed data, test setup); not logged as a write. */
+  insert (record: StoredRecord): StoredRecord {
+    this.records.set(record.csid, record)
     return record
   }
 

@@ -4,7 +4,7 @@
  * function = 200 with an empty body) and RS's answer shapes (spec resourcespace-api.md §1.5, §1.6, §2).
  */
 import { downloadUrl, type AccessKeys } from './access-keys.js'
-import { dimensions, displayFileSize, originalFile, previewJpeg } from './images.js'
+import { dimensions, displayFileSize, originalFileLength, previewJpeg } from './images.js'
 import { runSearch } from './search.js'
 import { optionFieldTypes, resourceTypes, type RsField, type RsResource, type RsStore } from './store.js'
 import { findResource, isTruthy, updateField } from './update-field.js'
@@ -216,16 +216,14 @@ export function callRsFunction (name: string, params: URLSearchParams, ctx: RsAp
   const fn = Object.hasOwn(functions, name) ? functions[name] : undefined
   // RS echoes `false` for an unknown function, which PHP prints as nothing.
   if (fn === undefined) return { status: 200, body: '' }
+  // An array (`x[]=`) where RS expects a scalar: a PHP warning for some bindings, a TypeError for the rest.
+  const arrayParam = fn.params.find((param, i) => params.has(`${param}[]`) || params.has(`param${i + 1}[]`))
+  if (arrayParam !== undefined) return fn.warnOnArray?.includes(arrayParam) === true ? json(phpError, pretty) : { status: 500, body: '' }
   const args: Args = {}
   fn.params.forEach((param, i) => {
+    // A positional `paramN` wins over the named form.
     args[param] = params.get(`param${i + 1}`) ?? params.get(param) ?? undefined
-    if (params.has(`${param}[]`) || params.has(`param${i + 1}[]`)) args[param] = '\0array'
   })
-  for (const [param, value] of Object.entries(args)) {
-    if (value !== '\0array') continue
-    if (fn.warnOnArray?.includes(param) === true) return json(phpError, pretty)
-    return { status: 500, body: '' }
-  }
   for (const param of fn.ints ?? []) {
     const value = args[param]
     if (value !== undefined && value !== '' && !/^\s*-?\d+\s*$/.test(value)) return { status: 500, body: '' }
@@ -416,7 +414,7 @@ function versionOf (resource: RsResource): string {
 }
 
 function originalLength (resource: RsResource): number {
-  return originalFile(resource.ref, resource.fileExtension).length
+  return originalFileLength(resource.ref, resource.fileExtension)
 }
 
 function checksum (ref: number): string {

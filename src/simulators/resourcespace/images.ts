@@ -150,6 +150,12 @@ export function originalFile (ref: number, extension: string): Buffer {
   return bytes
 }
 
+/** Byte length of `originalFile` without building the stand-in bytes. */
+export function originalFileLength (ref: number, extension: string): number {
+  const ext = extension.toLowerCase()
+  return ext === 'jpg' || ext === 'jpeg' ? previewJpeg(ref, '').length : originalStandInLength
+}
+
 /** RS's display text for a byte count (`66&nbsp;KB`, `1.1&nbsp;MB`): HTML entity included, as RS sends it. */
 export function displayFileSize (bytes: number): string {
   if (bytes < 1024) return `${bytes}&nbsp;B`

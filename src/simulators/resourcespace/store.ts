@@ -64,6 +64,26 @@ export interface RsResourceInit extends SampleResource {
   fields?: Record<string, string>
 }
 
+/** A resource as the state page shows it: field values by shortname, empty ones left out. */
+export interface RsResourceState {
+  ref: number
+  resourceType: number
+  archive: number
+  fileExtension: string
+  sizes: string[]
+  fields: Record<string, string>
+}
+
+/** Everything a test may want to assert about the simulator (a copy: changing it changes nothing). */
+export interface RsState {
+  resources: RsResourceState[]
+  writes: RsWrite[]
+  /** Calls per RS function name (`download` for file downloads), counted after the signature check. */
+  calls: Record<string, number>
+  /** Requests refused with `Invalid signature`. */
+  rejectedSignatures: number
+}
+
 export interface SeedManyOptions {
   /** Accession number of the i-th new resource (0-based); default `2018.3.<i + 1>`. */
   accessionNumber?: (i: number) => string | undefined
@@ -264,8 +284,30 @@ export class RsStore {
     return actual
   }
 
-  nowIso (): string {
-    return this.now().toISOString()
+  /** A copy of the state; `resources: false` leaves out the (possibly long) resource list. */
+  snapshot (opts: { resources?: boolean } = {}): RsState {
+    return {
+      resources: opts.resources === false ? [] : this.sortedResources().map((resource) => this.resourceState(resource)),
+      writes: this.writes.map((write) => ({ ...write })),
+      calls: Object.fromEntries(this.calls),
+      rejectedSignatures: this.rejectedSignatures
+    }
+  }
+
+  resourceState (resource: RsResource): RsResourceState {
+    const fields: Record<string, string> = {}
+    for (const field of this.fields.values()) {
+      const value = this.value(resource, field)
+      if (value !== '') fields[field.name] = value
+    }
+    return {
+      ref: resource.ref,
+      resourceType: resource.resourceType,
+      archive: resource.archive,
+      fileExtension: resource.fileExtension,
+      sizes: [...resource.sizes],
+      fields
+    }
   }
 
   private touch (resource: RsResource): void {

@@ -93,10 +93,14 @@ for (const engine of engines) {
       const rest = await store.links.listDone({ instance: 'photo', afterId: first[0]!.id, limit: 10 })
       t.same([...first, ...rest].map(l => l.id), done.map(l => l.id), 'afterId pages through in id order')
 
-      const changes = await store.links.changes({ instance: 'photo' })
-      t.same(changes.map(l => l.id), [made[1]!.id, made[3]!.id], 'changes oldest first')
-      t.same(await store.links.changes({ instance: 'photo', since: '2999-01-01T00:00:00.000Z' }), [])
-      t.same((await store.links.changes({ instance: 'photo', until: changes[1]!.doneAt!, limit: 5 })).map(l => l.id), changes[1]!.doneAt === changes[0]!.doneAt ? [] : [made[1]!.id])
+      // Change times decide the change list's order, not creation order.
+      await store.db.updateTable('links').set({ done_at: '2030-02-02T00:00:00.000Z' }).where('id', '=', made[1]!.id).execute()
+      await store.db.updateTable('links').set({ done_at: '2030-02-01T00:00:00.000Z' }).where('id', '=', made[3]!.id).execute()
+      t.same((await store.links.changes({ instance: 'photo' })).map(l => l.rsid), [903, 901], 'changes oldest first')
+      t.same((await store.links.changes({ instance: 'photo', since: '2030-02-01T12:00:00.000Z' })).map(l => l.rsid), [901], 'since is inclusive of later changes')
+      t.same((await store.links.changes({ instance: 'photo', until: '2030-02-02T00:00:00.000Z' })).map(l => l.rsid), [903], 'until is exclusive')
+      t.same((await store.links.changes({ instance: 'photo', limit: 1 })).map(l => l.rsid), [903])
+      t.same(await store.links.changes({ instance: 'art', since: '2999-01-01T00:00:00.000Z' }), [])
     })
   })
 }

@@ -1,0 +1,175 @@
+/**
+ * The ResourceSpace simulator: a small Fastify app on loopback that answers like a real RS as the specs
+ * record it (signed `GET /api/?…&sign=` and the POST form, the quirks of each function, download URLs
+ * with access keys), plus what tests need around it: fault injection per RS function, latency, call
+ * counters, a write log and a read-only state page at `GET /__sim/state` (no auth).
+ *
+ * Demo credentials: user `spacelink`, key `RS_SIMULATOR_KEY` below. The key is public on purpose: the
+ * simulator guards nothing.
+ */
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { FaultInjector } from '../faults.js'
+import { AccessKeys } from './access-keys.js'
+import { callRsFunction } from './api-functions.js'
+import { registerDownloads } from './downloads.js'
+import { isValidSignature } from './signature.js'
+import { RsStore, type RsResource, type RsResourceInit, type RsState, type SeedManyOptions } from './store.js'
+
+export type { RsState, RsResourceInit, SeedManyOptions, RsWrite } from './store.js'
+
+export const RS_SIMULATOR_USER = 'spacelink'
+/** The simulator's fixed demo API key (sha256 of a public phrase; not a secret). */
+export const RS_SIMULATOR_KEY = '0204be1061f119cf86d45c312bd29b605c835132b34284f717fe5d7a7034b8d3'
+
+export interface RsSimulatorOptions {
+  user?: string
+  key?: string
+  /** Seed the sample museum (`sample-museum.ts`); default true. */
+  seed?: boolean
+  /** Added to every API answer and download. */
+  latencyMs?: number
+  /** How long a search count stays cached (RS: 30 min); the source of stale `total`s. */
+  countTtlMs?: number
+  host?: string
+  /** 0 (default) = a free port. */
+  port?: number
+  logger?: boolean
+}
+
+export interface RsSimulatorApp {
+  app: FastifyInstance
+  store: RsStore
+  faults: FaultInjector
+  user: string
+  key: string
+  setLatency: (ms: number) => void
+  /** The base URL download links start with; default: derived from the request's Host header. */
+  setBaseUrl: (url: string) => void
+}
+
+export interface RsSimulator {
+  /** `http://127.0.0.1:PORT/api/` */
+  apiUrl: string
+  /** `http://127.0.0.1:PORT/` */
+  baseUrl: string
+  user: string
+  key: string
+  faults: FaultInjector
+  app: FastifyInstance
+  store: RsStore
+  state: (opts?: { resources?: boolean }) => RsState
+  addResource: (resource: RsResourceInit) => RsResource
+  /** Adds `n` generated resources (accession numbers `2018.3.N` unless supplied); returns their refs. */
+  seedMany: (n: number, opts?: SeedManyOptions) => number[]
+  setLatency: (ms: number) => void
+  close: () => Promise<void>
+}
+
+const apiPaths = new Set(['/api/', '/api/index.php', '/api'])
+
+/** Builds the app without listening (usable with `inject`). */
+export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulatorApp {
+  const user = opts.user ?? RS_SIMULATOR_USER
+  const key = opts.key ?? RS_SIMULATOR_KEY
+  const store = new RsStore({ countTtlMs: opts.countTtlMs })
+  if (opts.seed !== false) store.seedSample()
+  const keys = new AccessKeys(`download keys for ${key}`)
+  const faults = new FaultInjector()
+  let latencyMs = opts.latencyMs ?? 0
+  let configuredBaseUrl: string | undefined
+  const baseUrl = (request: FastifyRequest): string => configuredBaseUrl ?? `http://${request.headers.host ?? '127.0.0.1'}/`
+  const delay = async (): Promise<void> => { if (latencyMs > 0) await sleep(latencyMs) }
+
+  const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true })
+  // RS reads POSTed forms (`user`, `query`, `sign`); PHP decodes them like URLSearchParams does.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))))
+  })
+  faults.install(app, operationOf)
+
+  async function api (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const urlQuery = rawQuery(request)
+    const urlParams = new URLSearchParams(urlQuery)
+    const form = formOf(request)
+    // PHP `getval`: POST before GET. The signed string is the POSTed `query`, else the URL's query.
+    const read = (name: string): string | undefined => form[name] ?? urlParams.get(name) ?? undefined
+    const query = form.query ?? urlQuery
+    // RS sets the JSON content type before it checks anything, so even its text answers carry it.
+    reply.header('content-type', 'application/json')
+    if (!isValidSignature({ user: read('user'), sign: read('sign'), authmode: read('authmode'), query }, { user, key })) {
+      store.rejectedSignatures++
+      return await reply.code(401).send('Invalid signature')
+    }
+    const params = new URLSearchParams(query)
+    const fn = params.get('function') ?? ''
+    store.countCall(fn === '' ? '(none)' : fn)
+    await delay()
+    const pretty = read('pretty')
+    const answer = callRsFunction(fn, params, { store, keys, user, baseUrl: baseUrl(request) }, pretty !== undefined && pretty !== '' && pretty !== '0')
+    return await reply.code(answer.status).send(answer.body)
+  }
+
+  for (const url of apiPaths) app.route({ method: ['GET', 'POST'], url, handler: api })
+  registerDownloads(app, { store, keys, baseUrl, delay })
+  app.get('/__sim/state', async function simState (request) {
+    const query = new URLSearchParams(rawQuery(request))
+    return store.snapshot({ resources: query.get('resources') !== '0' && query.get('resources') !== 'false' })
+  })
+
+  return {
+    app,
+    store,
+    faults,
+    user,
+    key,
+    setLatency: (ms) => { latencyMs = ms },
+    setBaseUrl: (url) => { configuredBaseUrl = url.endsWith('/') ? url : `${url}/` }
+  }
+}
+
+/** Starts the simulator on loopback (a free port by default). */
+export async function startResourceSpaceSimulator (opts: RsSimulatorOptions = {}): Promise<RsSimulator> {
+  const sim = buildResourceSpaceApp(opts)
+  const host = opts.host ?? '127.0.0.1'
+  await sim.app.listen({ host, port: opts.port ?? 0 })
+  const { port } = sim.app.server.address() as AddressInfo
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  const baseUrl = `http://${urlHost}:${port}/`
+  sim.setBaseUrl(baseUrl)
+  return {
+    apiUrl: `${baseUrl}api/`,
+    baseUrl,
+    user: sim.user,
+    key: sim.key,
+    faults: sim.faults,
+    app: sim.app,
+    store: sim.store,
+    state: (stateOpts) => sim.store.snapshot(stateOpts),
+    addResource: (resource) => sim.store.addResource(resource),
+    seedMany: (n, seedOpts) => sim.store.seedMany(n, seedOpts),
+    setLatency: sim.setLatency,
+    close: async () => { await sim.app.close() }
+  }
+}
+
+/** The fault-injection name of a request: the RS function, `download`, or none (state page). */
+function operationOf (request: FastifyRequest): string | undefined {
+  const path = request.url.split('?', 1)[0] ?? ''
+  if (path === '/pages/download.php') return 'download'
+  if (!apiPaths.has(path)) return undefined
+  const form = formOf(request)
+  const params = new URLSearchParams(form.query ?? rawQuery(request))
+  return params.get('function') ?? ''
+}
+
+function rawQuery (request: FastifyRequest): string {
+  const url = request.raw.url ?? ''
+  const at = url.indexOf('?')
+  return at === -1 ? '' : url.slice(at + 1)
+}
+
+function formOf (request: FastifyRequest): Record<string, string | undefined> {
+  return typeof request.body === 'object' && request.body !== null ? request.body as Record<string, string | undefined> : {}
+}

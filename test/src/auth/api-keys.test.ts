@@ -1,0 +1,37 @@
+import t from 'tap'
+import { authenticate, webhookHash } from '../../../src/auth/api-keys.js'
+import type { Config } from '../../../src/config/schema.js'
+
+const config = {
+  server: { apiKeys: [{ key: 'button-key-0123456789', scopes: ['callback'] }, { key: 'admin-key-0123456789', scopes: ['admin'] }] },
+  resourcespace: { webhookSecret: 'example-hash-secret' }
+} as unknown as Config
+
+t.test('the webhook hash is RS\'s HMAC-SHA256 of the ref (vector from a real RS)', async t => {
+  t.equal(webhookHash('example-hash-secret', 2), 'a269279e11c0fa5be8f6acb856625e91c5321e00e141825fb4b24370d2ea3c29')
+  const p = authenticate(config, { hash: 'a269279e11c0fa5be8f6acb856625e91c5321e00e141825fb4b24370d2ea3c29', rsid: 2 }, 'callback')
+  t.equal(p.kind, 'webhook-hash')
+})
+
+t.test('a hash for another resource is refused', async t => {
+  t.throws(() => authenticate(config, { hash: webhookHash('example-hash-secret', 3), rsid: 2 }, 'callback'), { status: 401 })
+})
+
+t.test('keys carry scopes: a button key cannot use the admin API, an admin key can do both', async t => {
+  t.equal(authenticate(config, { key: 'button-key-0123456789' }, 'callback').kind, 'key')
+  t.throws(() => authenticate(config, { key: 'button-key-0123456789' }, 'admin'), { status: 403, code: 'FORBIDDEN' })
+  t.ok(authenticate(config, { bearer: 'admin-key-0123456789' }, 'callback'))
+  t.ok(authenticate(config, { bearer: 'admin-key-0123456789' }, 'admin'))
+})
+
+t.test('no key, a wrong key, or a hash without a secret configured are 401', async t => {
+  t.throws(() => authenticate(config, {}, 'callback'), { status: 401 })
+  t.throws(() => authenticate(config, { key: 'nope' }, 'callback'), { status: 401 })
+  const noSecret = { ...config, resourcespace: {} } as unknown as Config
+  t.throws(() => authenticate(noSecret, { hash: webhookHash('x', 1), rsid: 1 }, 'callback'), { status: 401 })
+})
+
+t.test('with no keys and no secret configured the API is open', async t => {
+  const open = { server: { apiKeys: [] }, resourcespace: {} } as unknown as Config
+  t.equal(authenticate(open, {}, 'admin').kind, 'open')
+})
