@@ -170,9 +170,7 @@ export class CollectionSpaceClient {
 
   /** Version information; needs no credentials, so it doubles as a reachability check. */
   async systemInfo (): Promise<{ version?: string }> {
-    const operation = 'GET /systeminfo'
-    const res = await withRetry(async () => await this.send(operation, 'GET', 'systeminfo', {}, { auth: false }), this.retry)
-    if (res.statusCode !== 200) throw failure(res, operation)
+    const res = await this.idempotent('GET /systeminfo', 'GET', 'systeminfo', {}, { auth: false })
     let info: XmlElement | undefined
     try {
       info = rootElement(parseXml(res.text), 'system_info_common')
@@ -304,14 +302,13 @@ export class CollectionSpaceClient {
 
   /** Renames a blob (its download file name); the bytes are not touched. */
   async renameBlob (csid: string, name: string): Promise<void> {
-    const operation = 'PUT /blobs/{csid}'
     const xml = buildDocument('blobs', { blobs_common: { namespace: partNamespace('blobs_common'), fields: { name } } })
     // A PUT of the same metadata is idempotent, so it may be retried like a read.
-    const res = await withRetry(async () => await this.send(operation, 'PUT', `blobs/${encodeURIComponent(checkCsid(csid))}`, {}, {
+    await this.idempotent('PUT /blobs/{csid}', 'PUT', `blobs/${encodeURIComponent(checkCsid(csid))}`, {}, {
       headers: { 'content-type': 'application/xml' },
-      body: xml
-    }), this.retry)
-    if (res.statusCode !== 200) throw failure(res, operation, `blob ${csid}`)
+      body: xml,
+      what: `blob ${csid}`
+    })
   }
 
   /**
@@ -366,8 +363,7 @@ export class CollectionSpaceClient {
 
   private async getRecord (service: string, csid: string, commonPart: string, what: string): Promise<CsRecord> {
     const operation = `GET /${service}/{csid}`
-    const res = await withRetry(async () => await this.send(operation, 'GET', `${service}/${encodeURIComponent(checkCsid(csid))}`, {}), this.retry)
-    if (res.statusCode !== 200) throw failure(res, operation, `${what} ${csid}`)
+    const res = await this.idempotent(operation, 'GET', `${service}/${encodeURIComponent(checkCsid(csid))}`, {}, { what: `${what} ${csid}` })
     const doc = parseAnswer(res.text, 'document', operation)
     const core = children(doc, 'collectionspace_core')[0]
     return {
@@ -386,8 +382,7 @@ export class CollectionSpaceClient {
   private async * listPages (operation: string, path: string, params: Record<string, string>, itemName: string): AsyncGenerator<XmlValue[]> {
     for (let pgNum = 0; pgNum < maxPages; pgNum++) {
       const query = { ...params, pgSz: String(this.pageSize), pgNum: String(pgNum) }
-      const res = await withRetry(async () => await this.send(operation, 'GET', path, query), this.retry)
-      if (res.statusCode !== 200) throw failure(res, operation)
+      const res = await this.idempotent(operation, 'GET', path, query)
       const list = parseAnswer(res.text, itemName === 'list-item' ? 'abstract-common-list' : 'relations-common-list', operation)
       const items = children(list, itemName)
       if (items.length > 0) yield items
@@ -395,6 +390,24 @@ export class CollectionSpaceClient {
       const pageSize = Number(childText(list, 'pageSize') ?? this.pageSize) || this.pageSize
       if (items.length === 0 || !Number.isFinite(total) || (pgNum + 1) * pageSize >= total) return
     }
+  }
+
+  /**
+   * A GET (or idempotent PUT) expecting 200, retried on 5xx and network errors; any other answer becomes
+   * a typed error (`what` names the record, so a 404 says which one is missing).
+   */
+  private async idempotent (
+    operation: string,
+    method: Dispatcher.HttpMethod,
+    path: string,
+    query: Record<string, string>,
+    opts: { headers?: Record<string, string>, body?: string, auth?: boolean, what?: string } = {}
+  ): Promise<TextResponse> {
+    return await withRetry(async () => {
+      const res = await this.send(operation, method, path, query, opts)
+      if (res.statusCode !== 200) throw failure(res, operation, opts.what)
+      return res
+    }, this.retry)
   }
 
   /** POSTs a new record; success is `201` with the new record's absolute URL in `Location`. */

@@ -169,7 +169,7 @@ export class ResourceSpaceClient {
    */
   async * searchPages (search: string, opts: SearchOptions = {}): AsyncGenerator<SearchRow[]> {
     for await (const rows of this.pages('do_search', searchParams(search, opts), [])) {
-      yield rows.map(toSearchRow)
+      yield rows.map((row) => toSearchRow(row, 'do_search'))
     }
   }
 
@@ -178,7 +178,7 @@ export class ResourceSpaceClient {
     const extra: RsParam[] = [['getsizes', opts.sizes.join(',')], ['previewext', opts.previewExtension ?? 'jpg']]
     const rows: PreviewRow[] = []
     for await (const page of this.pages('search_get_previews', searchParams(search, opts), extra)) {
-      for (const raw of page) rows.push({ ...toSearchRow(raw), previewUrls: previewUrls(raw) })
+      for (const raw of page) rows.push({ ...toSearchRow(raw, 'search_get_previews'), previewUrls: previewUrls(raw) })
     }
     return rows
   }
@@ -192,7 +192,9 @@ export class ResourceSpaceClient {
     const wanted = value.trim()
     if (wanted === '') return []
     const definition = await this.fieldDefinition(field)
-    const candidates = await this.search(`${definition.name}:${wanted}`, opts)
+    // A comma without whitespace would make the whole search one unmatchable keyword (spec §3); as
+    // separate terms the candidates still include every exact match.
+    const candidates = await this.search(`${definition.name}:${wanted.replace(/,/g, ' ')}`, opts)
     const exact = await mapLimit(candidates, recheckConcurrency, async (row) => {
       const stored = await this.getDataByField(row.ref, definition.ref)
       return stored.trim() === wanted
@@ -312,7 +314,8 @@ export class ResourceSpaceClient {
   async download (url: string): Promise<Dispatcher.ResponseData> {
     const res = await requestStream(this.dispatcher, { system: 'resourcespace', operation: 'download', url: new URL(url), method: 'GET' })
     if (res.statusCode >= 300) {
-      res.body.destroy()
+      // dump() reads the (empty) redirect body so the connection can be reused; destroy() would emit an error.
+      await res.body.dump().catch(() => {})
       const location = String(res.headers.location ?? '')
       throw upstreamStatus('resourcespace', 'download', res.statusCode,
         location.includes('login') ? 'redirected to the login page: the access key is missing, wrong or expired' : location)
@@ -358,7 +361,7 @@ export class ResourceSpaceClient {
     this.typeFieldsLoad ??= (async () => {
       const answer = await this.read('get_resource_type_fields', [])
       if (!Array.isArray(answer)) throw unexpected('get_resource_type_fields', answer)
-      for (const entry of answer.filter(isRecord)) this.learn(toDefinition(entry))
+      for (const entry of answer.filter(isRecord)) this.learn(toDefinition(entry, 'get_resource_type_fields'))
     })()
     try {
       await this.typeFieldsLoad
@@ -468,9 +471,9 @@ function readPage (fn: string, answer: unknown): { rows: unknown[], complete: bo
   throw unexpected(fn, answer)
 }
 
-function toSearchRow (raw: Record<string, unknown>): SearchRow {
+function toSearchRow (raw: Record<string, unknown>, fn: string): SearchRow {
   return {
-    ref: requiredInt(raw.ref, 'ref'),
+    ref: requiredInt(raw.ref, fn),
     resourceType: toInt(raw.resource_type) ?? 0,
     archive: toInt(raw.archive) ?? 0,
     hasImage: toInt(raw.has_image) === 1,
@@ -484,7 +487,7 @@ function toSearchRow (raw: Record<string, unknown>): SearchRow {
 
 function toResourceData (raw: Record<string, unknown>): ResourceData {
   return {
-    ref: requiredInt(raw.ref, 'ref'),
+    ref: requiredInt(raw.ref, 'get_resource_data'),
     resourceType: toInt(raw.resource_type) ?? 0,
     archive: toInt(raw.archive) ?? 0,
     fileExtension: optionalString(raw.file_extension) ?? '',
@@ -499,12 +502,12 @@ function toResourceData (raw: Record<string, unknown>): ResourceData {
 }
 
 function toFieldValue (raw: Record<string, unknown>): FieldValue {
-  return { ...toDefinition(raw), value: raw.value == null ? '' : String(raw.value) }
+  return { ...toDefinition(raw, 'get_resource_field_data'), value: raw.value == null ? '' : String(raw.value) }
 }
 
-function toDefinition (raw: Record<string, unknown>): FieldDefinition {
+function toDefinition (raw: Record<string, unknown>, fn: string): FieldDefinition {
   return {
-    ref: requiredInt(raw.ref ?? raw.fref ?? raw.resource_type_field, 'ref'),
+    ref: requiredInt(raw.ref ?? raw.fref ?? raw.resource_type_field, fn),
     name: raw.name == null ? '' : String(raw.name),
     title: raw.title == null ? '' : String(raw.title),
     type: toInt(raw.type) ?? 0
@@ -583,9 +586,10 @@ function toInt (value: unknown): number | undefined {
   return undefined
 }
 
-function requiredInt (value: unknown, name: string): number {
+/** The `ref` of a row, which everything else hangs on: a row without one is a broken answer. */
+function requiredInt (value: unknown, fn: string): number {
   const int = toInt(value)
-  if (int === undefined) throw upstreamBadAnswer('resourcespace', 'normalise', `a row without a numeric ${name}`)
+  if (int === undefined) throw upstreamBadAnswer('resourcespace', fn, 'a row without a numeric ref')
   return int
 }
 

@@ -81,8 +81,9 @@ export function rootElement (parsed: XmlElement, name: string): XmlElement | und
   return isElement(root) ? root : {}
 }
 
-/** Child elements named `name`, always as a list (missing → empty). */
+/** Child elements named `name`, always as a list (missing → empty); for a list of elements, of each. */
 export function children (node: XmlValue | XmlValue[] | undefined, name: string): XmlValue[] {
+  if (Array.isArray(node)) return node.flatMap((element) => children(element, name))
   if (!isElement(node)) return []
   const value = node[name]
   if (value === undefined) return []
@@ -99,7 +100,7 @@ export function textOf (value: XmlValue | undefined): string | undefined {
 }
 
 /** The text of the first child named `name`. */
-export function childText (node: XmlValue | undefined, name: string): string | undefined {
+export function childText (node: XmlValue | XmlValue[] | undefined, name: string): string | undefined {
   return textOf(children(node, name)[0])
 }
 

@@ -5,8 +5,9 @@
  */
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import SqliteDatabase from 'better-sqlite3'
-import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type SqliteDialectConfig } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type QueryResult, type SqliteDialectConfig } from 'kysely'
 import pg from 'pg'
 import { SpacelinkError } from '../errors.js'
 import type { Database } from './schema.js'
@@ -18,7 +19,7 @@ export const defaultDatabaseUrl = 'sqlite:./data/spacelink.db'
 export interface DatabaseOptions {
   /** PostgreSQL: connections for queries. */
   poolSize?: number
-  /** SQLite: how long a statement waits for another process's write lock before failing. */
+  /** SQLite: how long a statement keeps retrying while another connection holds the write lock. Default 5000. */
   busyTimeoutMs?: number
 }
 
@@ -65,17 +66,20 @@ function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
   try {
     if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true })
     database = new SqliteDatabase(path)
-    // WAL lets readers (the API, other processes such as the CLI) go on while one process writes;
-    // busy_timeout makes a writer wait for another process's write lock instead of failing at once.
+    // WAL lets readers (the API, other processes such as the CLI) go on while one connection writes.
     if (!inMemory) database.pragma('journal_mode = WAL')
     database.pragma('synchronous = NORMAL')
-    database.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`)
+    // No blocking busy wait: better-sqlite3 runs on the event loop thread, so SQLite's own busy_timeout
+    // would freeze the whole process (and deadlock two connections of one process). BusyRetryingConnection
+    // waits asynchronously instead.
+    database.pragma('busy_timeout = 0')
     database.pragma('foreign_keys = ON')
   } catch (err) {
     database?.close()
     throw invalidDatabaseUrl(url, `cannot open ${path}: ${(err as Error).message}`)
   }
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) })
+  const dialect = new ImmediateSqliteDialect({ database }, opts.busyTimeoutMs ?? 5000)
+  return new Kysely<Database>({ dialect })
 }
 
 function openPostgres (url: string, opts: DatabaseOptions): Kysely<Database> {
@@ -87,11 +91,61 @@ function openPostgres (url: string, opts: DatabaseOptions): Kysely<Database> {
 }
 
 /**
+ * Retries a statement that found the database locked by another connection (another process, or another
+ * store on the same file), waiting asynchronously so the holder can finish. Safe: a statement that failed
+ * with SQLITE_BUSY did nothing, and transactions start with BEGIN IMMEDIATE, so no statement inside one is
+ * ever refused half-way (a failed COMMIT leaves the transaction open and may be retried too).
+ */
+class BusyRetryingConnection implements DatabaseConnection {
+  readonly #inner: DatabaseConnection
+  readonly #budgetMs: number
+
+  constructor (inner: DatabaseConnection, budgetMs: number) {
+    this.#inner = inner
+    this.#budgetMs = budgetMs
+  }
+
+  async executeQuery<R> (compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const deadline = Date.now() + this.#budgetMs
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        return await this.#inner.executeQuery<R>(compiledQuery)
+      } catch (err) {
+        if (!isBusyError(err) || Date.now() >= deadline) throw err
+        await sleep(pause)
+      }
+    }
+  }
+
+  streamQuery<R> (compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.#inner.streamQuery<R>(compiledQuery, chunkSize)
+  }
+}
+
+/**
  * SQLite transactions that start with `BEGIN IMMEDIATE`: the write lock is taken up front, so a transaction
- * that reads and then writes never fails half-way with SQLITE_BUSY because another process wrote meanwhile
- * (a deferred transaction cannot be upgraded once its snapshot is stale). Waiting is bounded by busy_timeout.
+ * that reads and then writes never fails half-way because another connection wrote meanwhile (a deferred
+ * transaction cannot be upgraded once its snapshot is stale).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #busyRetryMs: number
+  readonly #connections = new WeakMap<DatabaseConnection, DatabaseConnection>()
+
+  constructor (config: SqliteDialectConfig, busyRetryMs: number) {
+    super(config)
+    this.#busyRetryMs = busyRetryMs
+  }
+
+  override async acquireConnection (): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection()
+    let retrying = this.#connections.get(connection)
+    if (retrying === undefined) {
+      retrying = new BusyRetryingConnection(connection, this.#busyRetryMs)
+      this.#connections.set(connection, retrying)
+    }
+    return retrying
+  }
+
   override async beginTransaction (connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'))
   }
@@ -110,14 +164,16 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig
+  readonly #busyRetryMs: number
 
-  constructor (config: SqliteDialectConfig) {
+  constructor (config: SqliteDialectConfig, busyRetryMs: number) {
     super(config)
     this.#config = config
+    this.#busyRetryMs = busyRetryMs
   }
 
   override createDriver (): Driver {
-    return new ImmediateSqliteDriver(this.#config)
+    return new ImmediateSqliteDriver(this.#config, this.#busyRetryMs)
   }
 
   override createAdapter (): DialectAdapter {

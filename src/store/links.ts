@@ -47,9 +47,9 @@ export interface NewLink {
   size: string
   objectCsid: string
   objectNumber: string
-  filename: string | null
-  contentType: string | null
-  transactionId: string | null
+  filename?: string | null
+  contentType?: string | null
+  transactionId?: string | null
   /** Default 1. */
   version?: number
 }
@@ -143,10 +143,10 @@ export function createLinkRepo (db: Kysely<Database>): LinkRepo {
         byte_length: null,
         sha256: null,
         md5: null,
-        filename: l.filename,
-        content_type: l.contentType,
+        filename: l.filename ?? null,
+        content_type: l.contentType ?? null,
         step: 'started',
-        transaction_id: l.transactionId,
+        transaction_id: l.transactionId ?? null,
         created_at: now,
         updated_at: now,
         done_at: null

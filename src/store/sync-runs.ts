@@ -24,13 +24,13 @@ export interface SyncRunRow {
 
 export interface SyncRunItem {
   rsid: number
-  accessionNumber: string | null
+  accessionNumber?: string | null
   outcome: string
-  message: string | null
-  transactionId: string | null
+  message?: string | null
+  transactionId?: string | null
 }
 
-export interface SyncRunItemRow extends SyncRunItem {
+export interface SyncRunItemRow extends Required<SyncRunItem> {
   runId: string
   updatedAt: string
 }
@@ -49,7 +49,7 @@ export interface SyncRunRepo {
   setTotal (id: string, total: number): Promise<void>
   /** Progress while running (the final counts come with finish). */
   updateCounts (id: string, counts: Record<string, number>): Promise<void>
-  finish (id: string, r: { status: Exclude<SyncRunStatus, 'running'>, counts: Record<string, number>, error?: string | null }): Promise<void>
+  finish (id: string, r: { status: SyncRunStatus, counts: Record<string, number>, error?: string | null }): Promise<void>
   get (id: string): Promise<SyncRunRow | undefined>
   /** Newest first. */
   list (f: PageRequest & { instance?: string, status?: SyncRunStatus }): Promise<Page<SyncRunRow>>
@@ -122,10 +122,10 @@ export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
       const row = {
         run_id: runId,
         rsid: item.rsid,
-        accession_number: item.accessionNumber,
+        accession_number: item.accessionNumber ?? null,
         outcome: item.outcome,
-        message: item.message,
-        transaction_id: item.transactionId,
+        message: item.message ?? null,
+        transaction_id: item.transactionId ?? null,
         updated_at: nowIso()
       }
       await db.insertInto('sync_run_items').values(row)

@@ -52,11 +52,14 @@ export interface TransactionRow {
 }
 
 export interface TransactionResult {
-  outcome: string
-  httpStatus: number | null
-  message: string | null
-  durationMs: number | null
-  steps: UpstreamCall[]
+  /** Null when the action failed before reaching an outcome (an error the caller gets as a problem). */
+  outcome: string | null
+  /** The instance the action resolved to; null or omitted keeps what create recorded. */
+  instance?: string | null
+  httpStatus?: number | null
+  message?: string | null
+  durationMs?: number | null
+  steps?: UpstreamCall[]
   /** Left as it is when omitted. */
   raw?: string | null
   /** Left as it is when omitted. */
@@ -172,10 +175,11 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
       await db.updateTable('transactions').set({
         finished_at: nowIso(),
         outcome: r.outcome,
-        http_status: r.httpStatus,
-        message: r.message,
-        duration_ms: r.durationMs === null ? null : Math.round(r.durationMs),
-        steps: toJson(r.steps),
+        ...(r.instance != null && { instance: r.instance }),
+        http_status: r.httpStatus ?? null,
+        message: r.message ?? null,
+        duration_ms: r.durationMs == null ? null : Math.round(r.durationMs),
+        steps: toJson(r.steps ?? []),
         ...(r.raw !== undefined && { raw: r.raw }),
         ...(r.mapped !== undefined && { mapped: r.mapped === null ? null : toJson(r.mapped) })
       }).where('id', '=', id).execute()

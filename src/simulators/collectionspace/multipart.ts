@@ -3,7 +3,7 @@
  * (only a boundary-sized tail is ever re-examined), file bytes are hashed as they arrive, and each part
  * ends up as the list of chunks it arrived in.
  */
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import { badRequest } from './http-error.js'
 
 export interface FormPart {
@@ -26,74 +26,110 @@ export function boundaryOf (contentType: string | undefined): string {
 }
 
 export async function readMultipart (body: AsyncIterable<Buffer | string>, boundary: string): Promise<FormPart[]> {
+  const reader = new MultipartReader(boundary)
+  for await (const chunk of body) reader.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+  return reader.end()
+}
+
+type ReaderState = 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'done'
+
+class MultipartReader {
+  private readonly parts: FormPart[] = []
+  private readonly delimiter: Buffer
   // The stream is read as if it began with CRLF, so the first boundary looks like every later one.
-  const delimiter = Buffer.from(`\r\n--${boundary}`)
-  const parts: FormPart[] = []
-  let pending = Buffer.from('\r\n')
-  let state: 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'done' = 'preamble'
-  let current: { headers: Record<string, string>, chunks: Buffer[], hash: ReturnType<typeof createHash> } | undefined
+  private pending = Buffer.from('\r\n')
+  private state: ReaderState = 'preamble'
+  private current: { headers: Record<string, string>, chunks: Buffer[], hash: Hash } | undefined
 
-  const emit = (bytes: Buffer): void => {
-    if (current === undefined || bytes.length === 0) return
-    current.chunks.push(bytes)
-    current.hash.update(bytes)
-  }
-  const finishPart = (): void => {
-    if (current === undefined) return
-    const disposition = parameters(current.headers['content-disposition'] ?? '')
-    parts.push({
-      name: disposition.name ?? '',
-      ...(disposition.filename === undefined ? {} : { filename: disposition.filename }),
-      ...(current.headers['content-type'] === undefined ? {} : { contentType: current.headers['content-type'] }),
-      content: Buffer.concat(current.chunks),
-      sha256: current.hash.digest('hex')
-    })
-    current = undefined
+  constructor (boundary: string) {
+    this.delimiter = Buffer.from(`\r\n--${boundary}`)
   }
 
-  const advance = (): void => {
-    for (;;) {
-      if (state === 'preamble' || state === 'body') {
-        const at = pending.indexOf(delimiter)
-        if (at === -1) {
-          // Keep just enough of the tail to recognise a delimiter split across chunks.
-          const keep = Math.min(pending.length, delimiter.length - 1)
-          if (state === 'body') emit(pending.subarray(0, pending.length - keep))
-          pending = pending.subarray(pending.length - keep)
-          return
-        }
-        if (state === 'body') { emit(pending.subarray(0, at)); finishPart() }
-        pending = pending.subarray(at + delimiter.length)
-        state = 'after-delimiter'
-      } else if (state === 'after-delimiter') {
-        if (pending.length < 2) return
-        const marker = pending.subarray(0, 2).toString('latin1')
-        if (marker === '--') { state = 'done'; return }
-        if (marker !== '\r\n') throw badRequest('malformed multipart body: bad boundary line')
-        pending = pending.subarray(2)
-        state = 'headers'
-      } else if (state === 'headers') {
-        const end = pending.subarray(0, 2).toString('latin1') === '\r\n' ? 0 : pending.indexOf('\r\n\r\n')
-        if (end === -1) {
-          if (pending.length > maxHeaderBytes) throw badRequest('malformed multipart body: part headers too long')
-          return
-        }
-        current = { headers: headersOf(pending.subarray(0, end).toString('utf8')), chunks: [], hash: createHash('sha256') }
-        pending = pending.subarray(end === 0 ? 2 : end + 4)
-        state = 'body'
-      } else {
-        return
-      }
+  write (chunk: Buffer): void {
+    if (this.state === 'done') return // the epilogue is ignored, but the body is still drained
+    this.pending = Buffer.concat([this.pending, chunk])
+    while (this.step()) { /* advance while progress is possible */ }
+  }
+
+  end (): FormPart[] {
+    if (this.state !== 'done') throw badRequest('malformed multipart body: no closing boundary')
+    return this.parts
+  }
+
+  /** One state transition; false when more input is needed (or the body is complete). */
+  private step (): boolean {
+    switch (this.state) {
+      case 'preamble':
+      case 'body': return this.scanForDelimiter()
+      case 'after-delimiter': return this.readBoundaryLineEnd()
+      case 'headers': return this.readHeaders()
+      case 'done': return false
     }
   }
 
-  for await (const chunk of body) {
-    if (state === 'done') continue // the epilogue is ignored, but the body is still drained
-    pending = Buffer.concat([pending, typeof chunk === 'string' ? Buffer.from(chunk) : chunk])
-    advance()
+  private scanForDelimiter (): boolean {
+    const at = this.pending.indexOf(this.delimiter)
+    if (at === -1) {
+      // Keep just enough of the tail to recognise a delimiter split across chunks.
+      const keep = Math.min(this.pending.length, this.delimiter.length - 1)
+      if (this.state === 'body') this.emit(this.pending.subarray(0, this.pending.length - keep))
+      this.pending = this.pending.subarray(this.pending.length - keep)
+      return false
+    }
+    if (this.state === 'body') {
+      this.emit(this.pending.subarray(0, at))
+      this.finishPart()
+    }
+    this.pending = this.pending.subarray(at + this.delimiter.length)
+    this.state = 'after-delimiter'
+    return true
   }
-  if (state !== 'done') throw badRequest('malformed multipart body: no closing boundary')
-  return parts
+
+  private readBoundaryLineEnd (): boolean {
+    if (this.pending.length < 2) return false
+    const marker = this.pending.subarray(0, 2).toString('latin1')
+    if (marker === '--') {
+      this.state = 'done'
+      return false
+    }
+    if (marker !== '\r\n') throw badRequest('malformed multipart body: bad boundary line')
+    this.pending = this.pending.subarray(2)
+    this.state = 'headers'
+    return true
+  }
+
+  private readHeaders (): boolean {
+    // A part may have no headers at all: its body then starts right after the boundary line.
+    const end = this.pending.subarray(0, 2).toString('latin1') === '\r\n' ? 0 : this.pending.indexOf('\r\n\r\n')
+    if (end === -1) {
+      if (this.pending.length > maxHeaderBytes) throw badRequest('malformed multipart body: part headers too long')
+      return false
+    }
+    this.current = { headers: headersOf(this.pending.subarray(0, end).toString('utf8')), chunks: [], hash: createHash('sha256') }
+    this.pending = this.pending.subarray(end === 0 ? 2 : end + 4)
+    this.state = 'body'
+    return true
+  }
+
+  private emit (bytes: Buffer): void {
+    if (this.current === undefined || bytes.length === 0) return
+    this.current.chunks.push(bytes)
+    this.current.hash.update(bytes)
+  }
+
+  private finishPart (): void {
+    if (this.current === undefined) return
+    const disposition = parameters(this.current.headers['content-disposition'] ?? '')
+    const contentType = this.current.headers['content-type']
+    this.parts.push({
+      name: disposition.name ?? '',
+      ...(disposition.filename === undefined ? {} : { filename: disposition.filename }),
+      ...(contentType === undefined ? {} : { contentType }),
+      content: Buffer.concat(this.current.chunks),
+      sha256: this.current.hash.digest('hex')
+    })
+    this.current = undefined
+  }
 }
 
 function headersOf (text: string): Record<string, string> {

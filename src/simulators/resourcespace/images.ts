@@ -10,7 +10,7 @@ import { crc32, deflateSync } from 'node:zlib'
 import jpeg from 'jpeg-js'
 
 /** Preview widths (the simulator's stand-ins for RS's size boxes). */
-const sizeWidths: Record<string, number> = { col: 100, thm: 150, pre: 400, scr: 800, lpr: 1200, hpr: 1600, '': 1600 }
+const sizeWidths: Record<string, number> = { col: 100, thm: 150, pre: 400, scr: 800, lpr: 1024, hpr: 1024, '': 1024 }
 
 const variants = 8
 const palette: Array<[number, number, number]> = [

@@ -25,8 +25,8 @@ export function updateField (store: RsStore, args: UpdateFieldArgs): boolean {
   const value = (args.value ?? '').trim()
   const ok = resource !== undefined && field !== undefined && write(store, resource, field, value, isTruthy(args.nodevalues))
   store.logWrite({
-    ref: resource?.ref ?? args.resource ?? '',
-    field: field?.ref ?? args.field ?? '',
+    ref: resource?.ref ?? looseNumber(args.resource),
+    field: field?.ref ?? looseNumber(args.field),
     value: args.value ?? '',
     ok
   })
@@ -94,6 +94,11 @@ function splitCsv (value: string): string[] {
 export function findResource (store: RsStore, text: string | undefined): RsResource | undefined {
   if (text === undefined || !/^\s*\d+(\.0*)?\s*$/.test(text)) return undefined
   return store.resources.get(Math.trunc(Number(text)))
+}
+
+/** A number when the text is one (`" 99999"`), else the text as given: for the write log. */
+function looseNumber (text: string | undefined): number | string {
+  return text !== undefined && /^\s*\d+\s*$/.test(text) ? Number(text) : (text ?? '')
 }
 
 /** PHP truthiness of a request string: `""` and `"0"` are false, everything else (even `"false"`) true. */

@@ -61,7 +61,7 @@ for (const engine of engines) {
     t.equal(store.engine, engine)
     await store.close()
     await store.close()
-    await t.rejects(store.ping(), undefined, 'closed store is not ready')
+    await t.rejects(store.ping(), 'closed store is not ready')
   })
 }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { LinkExistsError, openStore, type NewLink, type Store } from '../../../src/store/index.js'
+import { LinkExistsError, openStore, type NewLink } from '../../../src/store/index.js'
 import { engines, freshDatabaseUrl } from '../../helpers/databases.js'
 
 function newLink (over: Partial<NewLink> = {}): NewLink {

@@ -24,7 +24,7 @@ for (const engine of engines) {
       t.ok(!Number.isNaN(Date.parse(created.startedAt)), 'startedAt is an ISO timestamp')
 
       const raw = '<document name="collectionobjects"><ns2:collectionobjects_common><objectNumber>2019.12.3</objectNumber></ns2:collectionobjects_common></document>'
-      await store.transactions.finish(created.id, { outcome: 'updated', httpStatus: 200, message: 'updated 2 fields', durationMs: 123.6, steps, raw, mapped: { title: 'Sunset', 'objectNumber': '2019.12.3' } })
+      await store.transactions.finish(created.id, { outcome: 'updated', httpStatus: 200, message: 'updated 2 fields', durationMs: 123.6, steps, raw, mapped: { title: 'Sunset', objectNumber: '2019.12.3' } })
       const read = await store.transactions.get(created.id)
       t.match(read, { outcome: 'updated', httpStatus: 200, message: 'updated 2 fields', durationMs: 124, raw, mapped: { title: 'Sunset', objectNumber: '2019.12.3' } })
       t.same(read?.steps, steps, 'upstream calls come back as objects')
@@ -32,6 +32,14 @@ for (const engine of engines) {
 
       await store.transactions.finish(created.id, { outcome: 'unchanged', httpStatus: 200, message: null, durationMs: null, steps: [] })
       t.match(await store.transactions.get(created.id), { outcome: 'unchanged', durationMs: null, raw, mapped: { title: 'Sunset' } }, 'raw and mapped left alone when omitted')
+    })
+
+    t.test('finishing records the instance the action resolved to, and failures without an outcome', async t => {
+      const created = await store.transactions.create({ caller: 'json', rsid: 44, instance: null, queryType: 'validate-cspace-id' })
+      await store.transactions.finish(created.id, { outcome: 'valid', instance: 'video' })
+      t.match(await store.transactions.get(created.id), { instance: 'video', outcome: 'valid', httpStatus: null, message: null, steps: [] })
+      await store.transactions.finish(created.id, { outcome: null, httpStatus: 503, message: 'RS unreachable', instance: null })
+      t.match(await store.transactions.get(created.id), { instance: 'video', outcome: null, httpStatus: 503, message: 'RS unreachable' }, 'a null instance keeps the recorded one')
     })
 
     t.test('dry runs and sync-run membership are remembered', async t => {
