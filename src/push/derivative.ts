@@ -34,7 +34,7 @@ export async function openDerivative (rs: ResourceSpaceClient, size: ImageSize):
   const lengthHeader = res.headers['content-length']
   const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader)
   const reject = async (problem: string): Promise<DerivativeProblem> => {
-    res.body.destroy()
+    discard(res.body)
     return { problem }
   }
   if (res.statusCode >= 300 && res.statusCode < 400) return await reject(`RS answered the '${size.sizeCode}' download with a redirect to ${String(res.headers.location ?? 'a login page')}`)
@@ -50,4 +50,10 @@ export async function openDerivative (rs: ResourceSpaceClient, size: ImageSize):
 
 export function isProblem (x: unknown): x is DerivativeProblem {
   return typeof x === 'object' && x !== null && 'problem' in x
+}
+
+/** Stops reading a download we will not use (undici reports the abort as an error: expected here). */
+export function discard (body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {})
+  body.destroy()
 }

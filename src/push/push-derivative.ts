@@ -17,7 +17,7 @@ import { fieldValue } from '../actions/resource-context.js'
 import { blobName } from './blob-name.js'
 import { identificationKey, mediaFields, type MediaContext } from './media-fields.js'
 import { HashingStream } from './hashing-stream.js'
-import { isProblem, openDerivative } from './derivative.js'
+import { discard, isProblem, openDerivative } from './derivative.js'
 
 export type PushStepResult =
   | { kind: 'done', link: LinkRow, adopted: boolean }
@@ -91,7 +91,7 @@ async function uploadBlob (s: Step, link: LinkRow): Promise<LinkRow | { problem:
   if (s.resuming) {
     const earlier = (await s.cs.findBlobs({ name: s.media.filename })).find(b => b.length === download.contentLength)
     if (earlier !== undefined) {
-      download.body.destroy()
+      discard(download.body)
       return await store.links.update(link.id, { blobCsid: earlier.csid, byteLength: earlier.length ?? null, contentType: download.contentType, step: 'blob-created' })
     }
   }
@@ -108,7 +108,7 @@ async function createMediaFromUri (s: Step, link: LinkRow): Promise<LinkRow | { 
   // Check the URL answers the real image before CS is told to fetch it (CS would store a placeholder as well).
   const probe = await openDerivative(s.ctx.services.rs, s.size)
   if (isProblem(probe)) return probe
-  probe.body.destroy()
+  discard(probe.body)
   const key = identificationKey(s.instance, s.media)
   const earlier = s.resuming ? await findMediaByKey(s.cs, key) : undefined
   const mediaCsid = earlier?.csid ?? await s.cs.createMedia(mediaFields(s.instance, s.media), { blobUri: s.size.url })

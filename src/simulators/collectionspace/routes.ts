@@ -5,7 +5,7 @@
  * fault injection (`POST /blobs`, `GET /collectionobjects/{csid}`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { XmlSyntaxError, isElement, parseXml, rootElement, type XmlValue } from '../../clients/xml.js'
+import { XmlSyntaxError, childText, isElement, parseXml, rootElement, type XmlValue } from '../../clients/xml.js'
 import { callerOf } from './auth.js'
 import { downloadBlob, uploadedBlob, type IncomingBlob } from './blobs.js'
 import { commonList, documentTypes, recordDocument, relationsList } from './documents.js'
@@ -102,7 +102,7 @@ async function readRecord (request: FastifyRequest<{ Params: { csid: string } }>
 async function createObject (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { tenant, user } = callerOf(request)
   const parts = partsOf(request.body, 'collectionobjects', 'CREATE')
-  if ((fieldOf({ parts } as StoredRecord, 'collectionobjects_common', 'objectNumber') ?? '').trim() === '') {
+  if ((childText(parts.collectionobjects_common, 'objectNumber') ?? '').trim() === '') {
     throw badRequest('Create request failed: objectNumber is required')
   }
   return await created(request, reply, tenant.create('collectionobjects', parts, user))
@@ -241,15 +241,16 @@ function partsOf (body: unknown, service: Service, action: 'CREATE' | 'UPDATE'):
   if (names.length === 0) throw badRequest(`No payload found for '${action}' action.`)
   const parts: Record<string, PartNode> = {}
   for (const name of names.filter((n) => writableParts[service].includes(n))) {
-    const part = stripAttributes(root[name] as XmlValue)
+    const element = root[name]
+    // A part sent twice: the first one counts.
+    const part = stripAttributes(Array.isArray(element) ? element[0] ?? '' : element ?? '')
     parts[name] = isElement(part) ? part as PartNode : {}
   }
   return parts
 }
 
 /** Drops attributes (`xsi:nil`, namespace leftovers); an element left with only text becomes that text. */
-function stripAttributes (value: XmlValue | XmlValue[]): PartValue {
-  if (Array.isArray(value)) throw new TypeError('unexpected list')
+function stripAttributes (value: XmlValue): PartValue {
   if (typeof value === 'string') return value
   const out: PartNode = {}
   for (const [key, child] of Object.entries(value)) {

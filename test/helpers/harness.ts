@@ -1,0 +1,77 @@
+/**
+ * An end-to-end rig: the RS and CS simulators on loopback with the sample museum, and the spacelink app
+ * wired to them over real HTTP with the demo configuration, on a fresh database of the chosen engine.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import app from '../../src/app.js'
+import { demoConfig } from '../../src/demo/demo-config.js'
+import { demoKeys } from '../../src/demo/start-demo.js'
+import type { Config } from '../../src/config/schema.js'
+import { startResourceSpaceSimulator, type RsSimulator } from '../../src/simulators/resourcespace/index.js'
+import { startCollectionSpaceSimulator, type CsSimulator } from '../../src/simulators/collectionspace/index.js'
+import { freshDatabaseUrl, type Engine, type Teardown } from './databases.js'
+import { webhookHash } from '../../src/auth/api-keys.js'
+import { sampleFields } from '../../src/simulators/sample-museum.js'
+
+export interface Harness {
+  app: FastifyInstance
+  rs: RsSimulator
+  cs: CsSimulator
+  config: Config
+  keys: typeof demoKeys
+  /** Current value of an RS field of a resource, by field ref (8 title, 12 date, 89 synced, 90 CS URL, 91 status, 92 creator). */
+  rsField: (rsid: number, field: number) => string
+  /** Sets an RS field as a person editing in RS would (no spacelink involved). */
+  editRsField: (rsid: number, field: string, value: string) => void
+  /** The hash RS's api_webhooks appends for a resource. */
+  hash: (rsid: number) => string
+}
+
+export interface HarnessOptions {
+  engine?: Engine
+  latencyMs?: number
+  configure?: (config: Config) => void
+}
+
+export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
+  const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
+  t.teardown(() => rs.close())
+  const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
+  t.teardown(() => cs.close())
+  const config = demoConfig({
+    rsApiUrl: rs.apiUrl,
+    rsUser: rs.user,
+    rsKey: rs.key,
+    csServicesUrl: cs.servicesUrl,
+    csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
+    port: 0,
+    publicUrl: 'http://spacelink.test',
+    databaseUrl: await freshDatabaseUrl(t, opts.engine ?? 'sqlite'),
+    adminKey: demoKeys.admin,
+    buttonKey: demoKeys.button,
+    webhookSecret: demoKeys.webhookSecret
+  })
+  config.server.logLevel = 'silent'
+  config.sync.retryBaseDelayMs = 5
+  opts.configure?.(config)
+  const server = Fastify({ logger: false })
+  await server.register(fp(app), { config })
+  await server.ready()
+  t.teardown(() => server.close())
+  return {
+    app: server,
+    rs,
+    cs,
+    config,
+    keys: demoKeys,
+    rsField: (rsid, field) => rs.state().resources.find(r => r.ref === rsid)?.fields[sampleFields.find(f => f.ref === field)?.name ?? String(field)] ?? '',
+    editRsField: (rsid, field, value) => {
+      const resource = rs.store.resources.get(rsid)
+      const definition = rs.store.field(field)
+      if (resource === undefined || definition === undefined) throw new Error(`no resource ${rsid} or field ${field}`)
+      rs.store.setText(resource, definition, value)
+    },
+    hash: rsid => webhookHash(demoKeys.webhookSecret, rsid)
+  }
+}
