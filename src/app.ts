@@ -36,9 +36,6 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
     else for (const m of methods) known.methods.add(m)
   })
 
-  await fastify.register(autoload, { dir: path.join(root, 'plugins'), options: opts, forceESM: true })
-  await fastify.register(autoload, { dir: path.join(root, 'routes'), options: opts, forceESM: true })
-
   fastify.setErrorHandler(function onError (err, request, reply) {
     const body = problemFromError(err)
     if (body.status >= 500) request.log.error({ err, method: request.method, url: request.routeOptions.url }, 'request failed')
@@ -58,4 +55,8 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
     }
     return reply.code(404).type(problemContentType).send({ ...problem(404, 'NOT_FOUND', 'Not found', `nothing at ${path}`), instance: path })
   })
+
+  // Handlers first: contexts created by the registrations below inherit them.
+  await fastify.register(autoload, { dir: path.join(root, 'plugins'), options: opts, forceESM: true })
+  await fastify.register(autoload, { dir: path.join(root, 'routes'), options: opts, forceESM: true })
 }

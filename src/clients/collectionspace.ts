@@ -190,14 +190,11 @@ export class CollectionSpaceClient {
   async findObjectsByNumber (objectNumber: string): Promise<ObjectSummary[]> {
     const wanted = objectNumber.trim()
     if (wanted === '') throw new RangeError('objectNumber must not be empty')
-    const found: ObjectSummary[] = []
-    for await (const page of this.listPages('GET /collectionobjects', 'collectionobjects', {
+    const found = await this.collect('GET /collectionobjects', 'collectionobjects', {
       as: nxqlEquals('collectionobjects_common:objectNumber', wanted),
       wf_deleted: 'false',
       sortBy: 'collectionspace_core:updatedAt DESC'
-    }, 'list-item')) {
-      found.push(...page.map(objectSummary).filter((o) => o !== undefined))
-    }
+    }, objectSummary)
     // Belt and braces: the server already filtered, but a deleted or merely similar record must never
     // be taken for the match.
     return found.filter((o) => o.objectNumber === wanted && notDeleted(o.workflowState))
@@ -213,7 +210,7 @@ export class CollectionSpaceClient {
       sortBy: 'collectionspace_core:updatedAt ASC'
     }
     if (opts.includeDeleted !== true) params.wf_deleted = 'false'
-    for await (const page of this.listPages('GET /collectionobjects', 'collectionobjects', params, 'list-item')) {
+    for await (const page of this.listPages('GET /collectionobjects', 'collectionobjects', params)) {
       const objects = page.map(objectSummary).filter((o) => o !== undefined)
       const kept = opts.includeDeleted === true ? objects : objects.filter((o) => notDeleted(o.workflowState))
       if (kept.length > 0) yield kept
@@ -239,12 +236,12 @@ export class CollectionSpaceClient {
 
   /** Live media records with exactly this identificationNumber (to adopt one left by a crashed run). */
   async findMedia ({ identificationNumber }: { identificationNumber: string }): Promise<MediaSummary[]> {
-    const found = await this.collectMedia({
+    const found = await this.collect('GET /media', 'media', {
       as: nxqlEquals('media_common:identificationNumber', identificationNumber),
       wf_deleted: 'false',
       sortBy: 'collectionspace_core:updatedAt DESC'
-    })
-    return found.filter((m) => m.identificationNumber === identificationNumber)
+    }, mediaSummary)
+    return found.filter((m) => m.identificationNumber === identificationNumber && notDeleted(m.workflowState))
   }
 
   /**
@@ -252,12 +249,13 @@ export class CollectionSpaceClient {
    * them. The server does not apply the workflow filter on this path, so deleted media are dropped here.
    */
   async mediaRelatedTo (objectCsid: string, predicate = 'affects'): Promise<MediaSummary[]> {
-    return await this.collectMedia({
+    const related = await this.collect('GET /media', 'media', {
       rtSbj: checkCsid(objectCsid),
       rtPredicate: predicate,
       wf_deleted: 'false',
       sortBy: 'media_common:identificationNumber'
-    })
+    }, mediaSummary)
+    return related.filter((m) => notDeleted(m.workflowState))
   }
 
   async getBlob (csid: string): Promise<BlobMeta> {
@@ -278,14 +276,11 @@ export class CollectionSpaceClient {
 
   /** Live blobs named exactly `name` (to adopt one uploaded by a run whose answer was lost). */
   async findBlobs ({ name }: { name: string }): Promise<BlobSummary[]> {
-    const blobs: BlobSummary[] = []
-    for await (const page of this.listPages('GET /blobs', 'blobs', {
+    const blobs = await this.collect('GET /blobs', 'blobs', {
       as: nxqlEquals('blobs_common:name', name),
       wf_deleted: 'false',
       sortBy: 'collectionspace_core:updatedAt DESC'
-    }, 'list-item')) {
-      blobs.push(...page.map(blobSummary).filter((b) => b !== undefined))
-    }
+    }, blobSummary)
     return blobs.filter((b) => b.name === name && notDeleted(b.workflowState))
   }
 
@@ -346,19 +341,16 @@ export class CollectionSpaceClient {
     if (query.prd !== undefined) params.prd = query.prd
     if (query.subjectType !== undefined) params.sbjType = query.subjectType
     if (query.objectType !== undefined) params.objType = query.objectType
-    const relations: RelationSummary[] = []
-    for await (const page of this.listPages('GET /relations', 'relations', params, 'relation-list-item')) {
-      relations.push(...page.map(relationSummary).filter((r) => r !== undefined))
-    }
-    return relations
+    return await this.collect('GET /relations', 'relations', params, relationSummary)
   }
 
-  private async collectMedia (params: Record<string, string>): Promise<MediaSummary[]> {
-    const media: MediaSummary[] = []
-    for await (const page of this.listPages('GET /media', 'media', params, 'list-item')) {
-      media.push(...page.map(mediaSummary).filter((m) => m !== undefined))
+  /** Every item of every page of a list, summarised (items without a csid are skipped). */
+  private async collect<T> (operation: string, path: string, params: Record<string, string>, summarise: (item: XmlValue) => T | undefined): Promise<T[]> {
+    const all: T[] = []
+    for await (const page of this.listPages(operation, path, params)) {
+      all.push(...page.map(summarise).filter((item): item is T => item !== undefined))
     }
-    return media.filter((m) => notDeleted(m.workflowState))
+    return all
   }
 
   private async getRecord (service: string, csid: string, commonPart: string, what: string): Promise<CsRecord> {
@@ -378,12 +370,16 @@ export class CollectionSpaceClient {
     }
   }
 
-  /** Pages of list items; stops at `totalItems`, at an empty page, or after `maxPages`. */
-  private async * listPages (operation: string, path: string, params: Record<string, string>, itemName: string): AsyncGenerator<XmlValue[]> {
+  /**
+   * Pages of list items; stops at `totalItems`, at an empty page, or after `maxPages`. Relations come in
+   * a `relations-common-list` of `relation-list-item`s, everything else in an `abstract-common-list`.
+   */
+  private async * listPages (operation: string, path: string, params: Record<string, string>): AsyncGenerator<XmlValue[]> {
+    const [rootName, itemName] = path === 'relations' ? ['relations-common-list', 'relation-list-item'] : ['abstract-common-list', 'list-item']
     for (let pgNum = 0; pgNum < maxPages; pgNum++) {
       const query = { ...params, pgSz: String(this.pageSize), pgNum: String(pgNum) }
       const res = await this.idempotent(operation, 'GET', path, query)
-      const list = parseAnswer(res.text, itemName === 'list-item' ? 'abstract-common-list' : 'relations-common-list', operation)
+      const list = parseAnswer(res.text, rootName, operation)
       const items = children(list, itemName)
       if (items.length > 0) yield items
       const total = Number(childText(list, 'totalItems'))

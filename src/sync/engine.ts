@@ -90,7 +90,7 @@ export async function runSync (services: Services, instanceName: string, opts: S
       counts[result.outcome] = (counts[result.outcome] ?? 0) + 1
       const failed = !successfulOutcomes.includes(result.outcome)
       if (failed) failures.push({ rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message })
-      await store.syncRuns.addItem(run.id, { rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, transactionId: result.transactionId })
+      await store.syncRuns.addItem(run.id, { rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, transactionId: result.transactionId === '' ? null : result.transactionId })
       progress.done++
       progress.failures = failures.length
       opts.onProgress?.({ ...progress })

@@ -2,9 +2,8 @@
  * An end-to-end rig: the RS and CS simulators on loopback with the sample museum, and the spacelink app
  * wired to them over real HTTP with the demo configuration, on a fresh database of the chosen engine.
  */
-import Fastify, { type FastifyInstance } from 'fastify'
-import fp from 'fastify-plugin'
-import app from '../../src/app.js'
+import type { FastifyInstance } from 'fastify'
+import { buildServer } from '../../src/server.js'
 import { demoConfig } from '../../src/demo/demo-config.js'
 import { demoKeys } from '../../src/demo/start-demo.js'
 import type { Config } from '../../src/config/schema.js'
@@ -55,8 +54,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   config.server.logLevel = 'silent'
   config.sync.retryBaseDelayMs = 5
   opts.configure?.(config)
-  const server = Fastify({ logger: false })
-  await server.register(fp(app), { config })
+  const server = await buildServer(config, { schedule: false })
   await server.ready()
   t.teardown(() => server.close())
   return {
