@@ -83,7 +83,10 @@ export async function runSync (services: Services, instanceName: string, opts: S
   heartbeat.unref()
   const progress: SyncProgress = { done: 0, total: null, failures: 0, startedAt: started }
   try {
-    const candidates = findCandidates(services, instanceName, instance, options, total => { progress.total = total; void store.syncRuns.setTotal(run.id, total) })
+    const candidates = findCandidates(services, instanceName, instance, options, total => {
+      progress.total = total
+      store.syncRuns.setTotal(run.id, total).catch((err: unknown) => log.warn({ err }, 'could not record the run total'))
+    })
     await forEachBounded(candidates, options.concurrency, async (candidate) => {
       if (lost) throw new SpacelinkError('SYNC_LOCK_LOST', 409, 'Sync lock lost', 'another run took over this instance')
       const result = await syncWithRetries(services, instanceName, instance, candidate, run.id, options.dryRun)

@@ -78,7 +78,7 @@ async function withDeadline (ctx: ActionContext, push: Promise<HandlerResult>): 
   const written = await reportToRs(ctx, { message })
   ctx.answered = true
   const { store, log } = ctx.services
-  void push.then(async r => {
+  push.then(async r => {
     await store.transactions.finish(ctx.transactionId, { outcome: r.outcome, httpStatus: r.httpStatus ?? httpStatusOf[r.outcome], message: `${r.message} (finished in the background)`, durationMs: null, steps: currentUpstreamCalls() })
   }, async (err: unknown) => {
     log.error({ err }, 'background push failed')

@@ -23,8 +23,14 @@ t.test('the confirmation page POSTs the same parameters and escapes them', async
 
 t.test('the result page shows the outcome, the fields changed and links back', async t => {
   const result: ActionResult = {
-    transactionId: 'tx-1', rsid: 2, queryType: 'retrieve-metadata', instance: 'art', outcome: 'updated', httpStatus: 200,
-    message: "updated 1 field(s) (creator) from CollectionSpace object 2020.1.1", wroteRs: true,
+    transactionId: 'tx-1',
+    rsid: 2,
+    queryType: 'retrieve-metadata',
+    instance: 'art',
+    outcome: 'updated',
+    httpStatus: 200,
+    message: 'updated 1 field(s) (creator) from CollectionSpace object 2020.1.1',
+    wroteRs: true,
     changes: [{ field: 'creator', fieldRef: 92, previous: '', value: "Georgia O'Keeffe; Alfred Stieglitz" }]
   }
   const html = resultPage(result, { resource: 'https://rs/pages/view.php?ref=2', record: 'https://cs/record/x', transaction: 'https://sl/api/v1/transactions/tx-1' })

@@ -34,7 +34,7 @@ const bad: Array<[string, unknown, unknown]> = [
   ['rsid 2^31', { rsid: String(2 ** 31), query_type: 'status' }, undefined],
   ['decimal rsid', { rsid: '1.5', query_type: 'status' }, undefined],
   ['hex rsid', { rsid: '0x10', query_type: 'status' }, undefined],
-  ['rsid with SQL', { rsid: "1 OR 1=1", query_type: 'status' }, undefined],
+  ['rsid with SQL', { rsid: '1 OR 1=1', query_type: 'status' }, undefined],
   ['missing query_type', { rsid: '1' }, undefined],
   ['unknown query_type', { rsid: '1', query_type: 'delete-everything' }, undefined],
   ['query_type in another case', { rsid: '1', query_type: 'STATUS' }, undefined],
