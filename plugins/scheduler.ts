@@ -1,5 +1,6 @@
 /**
- * Runs each instance's sync on its `schedule` (cron, via croner) inside the server. Several replicas may
+ * Runs each instance's sync on its `schedule` (cron, via croner) inside the server, and prunes old
+ * transaction details nightly. Several replicas may
  * all fire: the store's run lock lets one run per instance, the others log that it is already running.
  */
 import fp from 'fastify-plugin'
@@ -23,5 +24,14 @@ export default fp<AppOptions>(async function schedulerPlugin (fastify, opts) {
       }
     }))
   }
+  // Retention: transaction details (raw records, steps) older than retentionDays go; links stay forever.
+  jobs.push(new Cron('17 3 * * *', { protect: true, name: 'prune' }, async () => {
+    try {
+      const { transactions } = await fastify.spacelink.store.prune(opts.config.database.retentionDays)
+      fastify.log.info({ transactions }, 'pruned old transaction details')
+    } catch (err) {
+      fastify.log.error({ err }, 'pruning failed')
+    }
+  }))
   fastify.addHook('onClose', async () => { for (const job of jobs) job.stop() })
 }, { name: 'scheduler', dependencies: ['spacelink'] })
