@@ -2,7 +2,8 @@
  * Logger options: JSON lines for machines, pino-pretty on a terminal, and redaction of every place a
  * secret could appear (API keys, RS signatures, webhook hashes, basic auth).
  */
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyLoggerOptions } from 'fastify'
+import type { LoggerOptions } from 'pino'
 
 export const redactPaths = [
   'req.headers.authorization',
@@ -22,7 +23,7 @@ export function redactUrl (url: string): string {
   return url.replace(/([?&](?:key|sign|hash|access_key|k)=)[^&#]*/gi, '$1[redacted]')
 }
 
-export function loggerOptions (level: string): FastifyServerOptions['logger'] {
+export function loggerOptions (level: string, plain = false): FastifyLoggerOptions & LoggerOptions {
   return {
     level,
     redact: { paths: redactPaths, censor: '[redacted]' },
@@ -31,6 +32,6 @@ export function loggerOptions (level: string): FastifyServerOptions['logger'] {
         return { method: request.method, url: redactUrl(request.url), remoteAddress: request.ip }
       }
     },
-    ...(process.stdout.isTTY && process.env.NODE_ENV !== 'production' ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {})
+    ...(!plain && process.stdout.isTTY && process.env.NODE_ENV !== 'production' ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {})
   }
 }

@@ -9,10 +9,11 @@ import app, { type AppOptions } from './app.js'
 import { loadConfig } from './config/load.js'
 import type { Config } from './config/schema.js'
 import { loggerOptions } from './logger.js'
+import type { DestinationStream } from 'pino'
 
-export async function buildServer (config: Config, extra: Partial<AppOptions> = {}): Promise<FastifyInstance> {
+export async function buildServer (config: Config, extra: Partial<AppOptions> = {}, logStream?: DestinationStream): Promise<FastifyInstance> {
   const server = Fastify({
-    logger: loggerOptions(process.env.LOG_LEVEL ?? config.server.logLevel),
+    logger: { ...loggerOptions(process.env.LOG_LEVEL ?? config.server.logLevel, logStream !== undefined), ...(logStream === undefined ? {} : { stream: logStream }) },
     bodyLimit: config.server.bodyLimit,
     connectionTimeout: 0,
     requestTimeout: 120_000,

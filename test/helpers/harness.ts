@@ -31,6 +31,8 @@ export interface HarnessOptions {
   engine?: Engine
   latencyMs?: number
   configure?: (config: Config) => void
+  /** Receives the server's JSON log lines. */
+  logStream?: { write: (line: string) => void }
 }
 
 export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
@@ -54,7 +56,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   config.server.logLevel = 'silent'
   config.sync.retryBaseDelayMs = 5
   opts.configure?.(config)
-  const server = await buildServer(config, { schedule: false })
+  const server = await buildServer(config, { schedule: false }, opts.logStream)
   await server.ready()
   t.teardown(() => server.close())
   return {
