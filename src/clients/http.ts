@@ -124,13 +124,7 @@ export async function requestText (dispatcher: Dispatcher, req: UpstreamRequest)
   const started = performance.now()
   let statusCode: number | null = null
   try {
-    const res = await dispatcher.request({
-      origin: req.url.origin,
-      path: req.url.pathname + req.url.search,
-      method: req.method,
-      headers: req.headers,
-      body: req.body
-    })
+    const res = await send(dispatcher, req)
     statusCode = res.statusCode
     const text = await readLimited(res.body, req.maxBodyBytes ?? 32 * 1024 * 1024)
     recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: statusCode, ms: elapsed(started) })
@@ -149,13 +143,7 @@ export async function requestText (dispatcher: Dispatcher, req: UpstreamRequest)
 export async function requestStream (dispatcher: Dispatcher, req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
   const started = performance.now()
   try {
-    const res = await dispatcher.request({
-      origin: req.url.origin,
-      path: req.url.pathname + req.url.search,
-      method: req.method,
-      headers: req.headers,
-      body: req.body
-    })
+    const res = await send(dispatcher, req)
     recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: res.statusCode, ms: elapsed(started) })
     if (res.statusCode >= 400) {
       const text = await readLimited(res.body, 64 * 1024).catch(() => '')
@@ -169,6 +157,16 @@ export async function requestStream (dispatcher: Dispatcher, req: UpstreamReques
     }
     throw translated
   }
+}
+
+async function send (dispatcher: Dispatcher, req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+  return await dispatcher.request({
+    origin: req.url.origin,
+    path: req.url.pathname + req.url.search,
+    method: req.method,
+    headers: req.headers,
+    body: req.body
+  })
 }
 
 /** Reads a body to text, refusing to buffer more than `limit` bytes. */

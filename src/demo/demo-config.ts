@@ -75,3 +75,15 @@ export function demoConfig (e: DemoEndpoints): Config {
   }
   return loadConfig({ text: JSON.stringify(doc), env: {} })
 }
+
+/** The demo configuration for simulators that are already listening. */
+export function demoConfigFor (sims: { rs: { apiUrl: string, user: string, key: string }, cs: { servicesUrl: string } }, e: Pick<DemoEndpoints, 'port' | 'publicUrl' | 'databaseUrl' | 'adminKey' | 'buttonKey' | 'webhookSecret'>): Config {
+  return demoConfig({
+    rsApiUrl: sims.rs.apiUrl,
+    rsUser: sims.rs.user,
+    rsKey: sims.rs.key,
+    csServicesUrl: sims.cs.servicesUrl,
+    csUiUrl: sims.cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
+    ...e
+  })
+}

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { startResourceSpaceSimulator, type RsSimulator } from '../simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator, type CsSimulator } from '../simulators/collectionspace/index.js'
 import { buildServer } from '../server.js'
-import { demoConfig } from './demo-config.js'
+import { demoConfigFor } from './demo-config.js'
 import type { Config } from '../config/schema.js'
 import { webhookHash } from '../auth/api-keys.js'
 
@@ -29,12 +29,7 @@ export async function startDemo (opts: { port?: number, databaseUrl?: string, la
   const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
   const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
   const port = opts.port ?? 3000
-  const config = demoConfig({
-    rsApiUrl: rs.apiUrl,
-    rsUser: rs.user,
-    rsKey: rs.key,
-    csServicesUrl: cs.servicesUrl,
-    csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
+  const config = demoConfigFor({ rs, cs }, {
     port,
     publicUrl: `http://127.0.0.1:${port}`,
     databaseUrl: opts.databaseUrl ?? 'sqlite:./data/demo.db',

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../../src/server.js'
-import { demoConfig } from '../../src/demo/demo-config.js'
+import { demoConfigFor } from '../../src/demo/demo-config.js'
 import { demoKeys } from '../../src/demo/start-demo.js'
 import type { Config } from '../../src/config/schema.js'
 import { startResourceSpaceSimulator, type RsSimulator } from '../../src/simulators/resourcespace/index.js'
@@ -40,12 +40,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   t.teardown(() => rs.close())
   const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
   t.teardown(() => cs.close())
-  const config = demoConfig({
-    rsApiUrl: rs.apiUrl,
-    rsUser: rs.user,
-    rsKey: rs.key,
-    csServicesUrl: cs.servicesUrl,
-    csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
+  const config = demoConfigFor({ rs, cs }, {
     port: 0,
     publicUrl: 'http://spacelink.test',
     databaseUrl: await freshDatabaseUrl(t, opts.engine ?? 'sqlite'),
