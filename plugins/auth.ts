@@ -25,6 +25,9 @@ export function credentialsOf (request: FastifyRequest): Credentials {
 }
 
 export default fp(async function authPlugin (fastify) {
+  const { server, resourcespace } = fastify.spacelink.config
+  if (server.allowAnonymous) fastify.log.warn('server.allowAnonymous is on: anyone who can reach spacelink may use every route')
+  else if (server.apiKeys.length === 0 && resourcespace.webhookSecret === undefined) fastify.log.warn('no API keys and no webhook secret configured: every call will be refused')
   fastify.decorate('authorize', function authorize (request: FastifyRequest, scope: Scope, extra: Credentials = {}) {
     const principal = authenticate(fastify.spacelink.config, { ...extra, ...credentialsOf(request) }, scope)
     request.principal = principal

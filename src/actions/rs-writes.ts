@@ -7,6 +7,7 @@ import type { FieldRef } from '../config/schema.js'
 import type { ActionContext } from './action-context.js'
 import { findField } from './resource-context.js'
 import type { FieldChange } from './types.js'
+import { SpacelinkError } from '../errors.js'
 
 export interface DesiredValue {
   field: FieldRef
@@ -34,12 +35,28 @@ export async function writeFields (ctx: ActionContext, changes: FieldChange[]): 
   const pending = changes.map(c => ({ ...c, writtenAt: null as string | null }))
   ctx.rsWrites.push(...pending)
   await store.transactions.recordRsWrites(ctx.transactionId, ctx.rsWrites)
+  const statusField = String(ctx.services.config.resourcespace.fields.status)
+  const refused: string[] = []
+  const written: FieldChange[] = []
   for (const change of pending) {
-    await rs.updateField(ctx.req.rsid, change.fieldRef ?? change.field, change.value)
+    // A value refused for one field (not an option of a fixed list) must not stop the others, and the
+    // person reads which field was left alone in the status sentence (always the last write).
+    const isStatus = change.field === statusField || String(change.fieldRef) === statusField
+    const value = isStatus && refused.length > 0 ? `${change.value} (not written: ${refused.join('; ')})` : change.value
+    try {
+      await rs.updateField(ctx.req.rsid, change.fieldRef ?? change.field, value)
+    } catch (err) {
+      if (!(err instanceof SpacelinkError) || err.code !== 'RS_OPTION_NOT_ALLOWED') throw err
+      refused.push(`${change.field}: '${change.value}' is not one of its options`)
+      ctx.log.warn({ field: change.field }, 'value refused: not an option of the field')
+      continue
+    }
+    change.value = value
     change.writtenAt = new Date().toISOString()
+    written.push(change)
     await store.transactions.markRsWriteDone(ctx.transactionId, change.field, change.writtenAt)
     const known = findField(ctx.memo.loaded?.fields ?? [], change.fieldRef ?? change.field)
-    if (known !== undefined) known.value = change.value
+    if (known !== undefined) known.value = value
   }
-  return changes
+  return written
 }

@@ -24,8 +24,9 @@ export interface Principal {
   id: string
 }
 
+/** Anonymous access only when the config says so explicitly: removing the keys must not open the API. */
 export function authenticationRequired (config: Config): boolean {
-  return config.server.apiKeys.length > 0 || config.resourcespace.webhookSecret !== undefined
+  return !config.server.allowAnonymous
 }
 
 export function fingerprint (secret: string): string {

@@ -50,7 +50,8 @@ export function confirmPage (params: CallbackParams, action: string): string {
     ['transaction', params.transaction],
     ['dry_run', params.dryRun ? 'true' : undefined],
     ['force', params.force ? 'true' : undefined],
-    ['key', params.key]
+    ['key', params.key],
+    ['hash', params.hash]
   ]
   const inputs = hidden.filter(([, v]) => v !== undefined).map(([n, v]) => `<input type="hidden" name="${escapeHtml(n)}" value="${escapeHtml(v)}">`).join('\n')
   const label = actionLabels[params.queryType] ?? params.queryType

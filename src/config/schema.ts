@@ -81,6 +81,10 @@ export const ServerSchema = closedObject({
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), {
     default: 'info',
     description: 'pino log level'
+  }),
+  allowAnonymous: Type.Boolean({
+    default: false,
+    description: 'Accept calls without any key (a closed test network only). Off: with no keys configured every call is refused'
   })
 }, { default: {}, description: 'The HTTP server' })
 

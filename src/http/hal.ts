@@ -3,6 +3,7 @@
  * `_links` (self, first, prev, next, last) built from the configured public URL, never from `Host`.
  */
 import { Type, type Static } from '@fastify/type-provider-typebox'
+import { SpacelinkError } from '../errors.js'
 
 export const PagingQuerySchema = Type.Object({
   page: Type.Integer({ minimum: 0, default: 0, description: 'zero-based page number' }),
@@ -55,7 +56,7 @@ export function parseSort<F extends string> (sort: string | undefined, allowed: 
   if (sort === undefined || sort === '') return fallback
   const [field, dir = 'asc'] = sort.split(',')
   if (!allowed.includes(field as F)) {
-    throw Object.assign(new Error(`sort field must be one of ${allowed.join(', ')}`), { statusCode: 400 })
+    throw new SpacelinkError('INVALID_INPUT', 400, 'Invalid input', `sort field must be one of ${allowed.join(', ')}`, { errors: [{ pointer: '/sort', detail: 'unknown sort field' }] })
   }
   return { field: field as F, dir: dir === 'desc' ? 'desc' : 'asc' }
 }

@@ -18,25 +18,29 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
 
   /** GET /api/v1/callback — confirmation page with a POST button. */
   fastify.get('/callback', { schema: { tags: ['callback'], summary: 'Confirmation page for a button link (writes nothing)' } }, async function confirm (request, reply) {
+    reply.header('cache-control', 'no-store')
     try {
       const params = parseCallbackParams(request.query, undefined)
       return await reply.type('text/html; charset=utf-8').send(confirmPage(params, request.url.split('?')[0] ?? '/api/v1/callback'))
     } catch (err) {
-      return await sendError(reply, 'browser', err)
+      return await sendError(reply, 'browser', err, request)
     }
   })
 
   /** POST /api/v1/callback — run `query_type` for resource `rsid`. */
   fastify.post('/callback', { schema: { tags: ['callback'], summary: 'Run an action for an RS resource', consumes: ['application/x-www-form-urlencoded', 'application/json'] } }, async function run (request, reply) {
     let caller: Caller = callerFromHeaders(request)
+    let rsid: number | undefined
+    reply.header('cache-control', 'no-store')
     try {
       const params = parseCallbackParams(request.query, request.body)
+      rsid = params.rsid
       caller = params.bareRef || params.replyRs ? 'api_webhooks' : caller
       fastify.authorize(request, 'callback', { ...(params.key === undefined ? {} : { key: params.key }), ...(params.hash === undefined ? {} : { hash: params.hash }), rsid: params.rsid })
       const result = await fastify.spacelink.run(actionRequest(params, caller, fastify.spacelink.config.server.webhookDeadlineMs))
       return await respond(reply, fastify.spacelink.config, caller, result)
     } catch (err) {
-      return await sendError(reply, caller, err, request)
+      return await sendError(reply, caller, err, request, rsid)
     }
   })
 
@@ -44,12 +48,11 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
     return prefersHtml(request.headers.accept) ? 'browser' : 'json'
   }
 
-  async function sendError (reply: FastifyReply, caller: Caller, err: unknown, request?: FastifyRequest): Promise<FastifyReply> {
+  async function sendError (reply: FastifyReply, caller: Caller, err: unknown, request: FastifyRequest, rsid?: number): Promise<FastifyReply> {
     if (caller !== 'browser') throw err
     const body = problemFromError(err)
-    if (body.status >= 500) request?.log.error({ err }, 'callback failed')
-    const rsid = Number((request?.query as Record<string, unknown> | undefined)?.rsid)
-    const back = Number.isInteger(rsid) && rsid > 0 ? rsResourceUrl(fastify.spacelink.config, rsid) : undefined
+    if (body.status >= 500) request.log.error({ err }, 'callback failed')
+    const back = rsid === undefined ? undefined : rsResourceUrl(fastify.spacelink.config, rsid)
     return await reply.code(body.status).type('text/html; charset=utf-8').send(problemPage(body.title, body.detail ?? body.title, back))
   }
 }

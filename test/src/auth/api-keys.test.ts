@@ -42,7 +42,9 @@ t.test('no key, a wrong key, or a hash without a secret configured are 401', asy
   t.match(refusal(() => authenticate(noSecret, { hash: webhookHash('x', 1), rsid: 1 }, 'callback')), { status: 401 })
 })
 
-t.test('with no keys and no secret configured the API is open', async t => {
-  const open = { server: { apiKeys: [] }, resourcespace: {} } as unknown as Config
+t.test('removing every key does not open the API; only allowAnonymous does', async t => {
+  const noKeys = { server: { apiKeys: [], allowAnonymous: false }, resourcespace: {} } as unknown as Config
+  t.match(refusal(() => authenticate(noKeys, {}, 'admin')), { status: 401 })
+  const open = { server: { apiKeys: [], allowAnonymous: true }, resourcespace: {} } as unknown as Config
   t.equal(authenticate(open, {}, 'admin').kind, 'open')
 })
