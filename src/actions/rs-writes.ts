@@ -47,7 +47,8 @@ export async function writeFields (ctx: ActionContext, changes: FieldChange[]): 
       await rs.updateField(ctx.req.rsid, change.fieldRef ?? change.field, value)
     } catch (err) {
       if (!(err instanceof SpacelinkError) || err.code !== 'RS_OPTION_NOT_ALLOWED') throw err
-      refused.push(`${change.field}: '${change.value}' is not one of its options`)
+      const name = findField(ctx.memo.loaded?.fields ?? [], change.fieldRef ?? change.field)?.name ?? change.field
+      refused.push(`${name}: '${change.value}' is not one of its options`)
       ctx.log.warn({ field: change.field }, 'value refused: not an option of the field')
       continue
     }

@@ -195,3 +195,22 @@ t.test('a CS outage is an upstream-error said in RS; the JSON caller gets 502/50
   t.equal(res.json().outcome, 'upstream-error')
   t.match(h.rsField(1, status), /upstream-error: CollectionSpace answered 503/)
 })
+
+t.test('a CS value that is not an option of an RS list field is left out; the other fields are written and the status says why', async t => {
+  const h = await startHarness(t, { configure: c => { c.instances.art?.mapping.push({ rsField: 89, cs: 'collectionobjects_common/titleGroupList/titleGroup/title', join: '; ', blankWhenEmpty: false }) } })
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=retrieve-metadata', headers: json(h) })
+  t.equal(res.statusCode, 200)
+  t.equal(h.rsField(2, 92), "Georgia O'Keeffe; Alfred Stieglitz", 'the other fields were written')
+  t.equal(h.rsField(2, synced), '', 'RS did not blank or set the list field')
+  t.match(h.rsField(2, status), /not written: synced: 'Portrait of a Collaboration' is not one of its options/)
+})
+
+t.test('a refused revert says so in RS', async t => {
+  const h = await startHarness(t)
+  const done = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=retrieve-metadata', headers: json(h) })
+  await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=validate-cspace-id', headers: json(h) })
+  h.editRsField(2, 'creator', 'Someone else')
+  const undo = await h.app.inject({ method: 'POST', url: `/api/v1/callback?rsid=2&query_type=revert&transaction=${done.json().transaction as string}`, headers: json(h) })
+  t.equal(undo.statusCode, 409)
+  t.match(h.rsField(2, status), /conflict: not reverted, field\(s\) creator changed/, 'the status field, rewritten by validate since, is no reason to refuse; creator is')
+})

@@ -30,7 +30,7 @@ export async function revert (ctx: ActionContext): Promise<HandlerResult> {
   const statusNow = findField(loaded.fields, fields.status)
   const status = (message: string): FieldChange => ({ field: String(fields.status), fieldRef: statusNow?.ref ?? null, previous: statusNow?.value ?? '', value: statusSentence(message) })
   if (changedSince.length > 0) {
-    const names = changedSince.map(w => w.field).join(', ')
+    const names = changedSince.map(w => findField(loaded.fields, w.fieldRef ?? w.field)?.name ?? w.field).join(', ')
     const message = `conflict: not reverted, field(s) ${names} changed in RS since transaction ${id}`
     const written = await writeFields(ctx, [status(message)])
     return { instance: target.instance, outcome: 'conflict', message, changes: changedSince.map(toChange), written }
