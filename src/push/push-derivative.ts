@@ -65,7 +65,9 @@ export async function pushToCollectionSpace (ctx: ActionContext, resolved: Resol
       link = await store.links.update(link.id, { mediaCsid: orphan.csid, blobCsid: orphan.blobCsid ?? null, step: 'media-created' })
     }
   }
-  const step: Step = { ...base, resuming: existing !== undefined || adopted }
+  // Only a continued (unfinished) or adopted link can have half-made records in CS. A forced new version
+  // starts afresh: looking for "its" blob would find the previous version's (same name, same bytes).
+  const step: Step = { ...base, resuming: link.id === existing?.id || adopted }
 
   if (link.step === 'started') {
     const moved = resolved.instance.derivative.transfer === 'blob-uri' ? await createMediaFromUri(step, link) : await uploadBlob(step, link)
@@ -89,7 +91,9 @@ async function uploadBlob (s: Step, link: LinkRow): Promise<LinkRow | { problem:
   const download = await openDerivative(s.ctx.services.rs, s.size)
   if (isProblem(download)) return download
   if (s.resuming) {
-    const earlier = (await s.cs.findBlobs({ name: s.media.filename })).find(b => b.length === download.contentLength)
+    // Blobs that other links (earlier versions) already use are never this push's lost blob.
+    const taken = new Set((await store.links.findByRsid(s.ctx.req.rsid)).filter(l => l.id !== link.id).map(l => l.blobCsid))
+    const earlier = (await s.cs.findBlobs({ name: s.media.filename })).find(b => b.length === download.contentLength && !taken.has(b.csid))
     if (earlier !== undefined) {
       discard(download.body)
       return await store.links.update(link.id, { blobCsid: earlier.csid, byteLength: earlier.length ?? null, contentType: download.contentType, step: 'blob-created' })

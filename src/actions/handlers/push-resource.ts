@@ -38,7 +38,8 @@ export async function pushResolved (ctx: ActionContext, resolved: Resolved, extr
     const existing = await services.store.links.findCurrent(req.rsid, resolved.instanceName, size.sizeCode)
     if (existing?.step === 'done' && req.force !== true) {
       const message = `already-pushed: '${size.sizeCode}' is already CollectionSpace media ${existing.mediaCsid ?? '?'} of object ${resolved.object.objectNumber}`
-      const written = await reportToRs(ctx, { message, cspaceUrl: resolved.object.url, synced: 'true', values: extraValues })
+      // A press that waited for the lock past its deadline has been answered: RS must not be written any more.
+      const written = ctx.answered ? [] : await reportToRs(ctx, { message, cspaceUrl: resolved.object.url, synced: 'true', values: extraValues })
       return { ...base, outcome: 'already-pushed', message, size: size.sizeCode, linkId: existing.id, ...(existing.mediaCsid === null ? {} : { mediaCsid: existing.mediaCsid }), written }
     }
     if (req.dryRun === true) {
@@ -57,7 +58,7 @@ export async function pushResolved (ctx: ActionContext, resolved: Resolved, extr
 
 async function noDerivative (ctx: ActionContext, resolved: Resolved, problem: string, extraValues: DesiredValue[]): Promise<HandlerResult> {
   const message = `no-derivative: ${problem}; nothing was sent to CollectionSpace`
-  const written = await reportToRs(ctx, { message, cspaceUrl: resolved.object.url, values: extraValues, ...(ctx.req.caller === 'sync' ? { synced: 'false' as const } : {}) })
+  const written = ctx.answered ? [] : await reportToRs(ctx, { message, cspaceUrl: resolved.object.url, values: extraValues, ...(ctx.req.caller === 'sync' ? { synced: 'false' as const } : {}) })
   return { instance: resolved.instanceName, outcome: 'no-derivative', message, accessionNumber: resolved.accessionNumber, object: resolved.object, written }
 }
 

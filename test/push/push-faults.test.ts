@@ -1,0 +1,171 @@
+/**
+ * push-resource under upstream faults, end to end with the simulators over real HTTP: every CS step of a push (blob, media,
+ * each relation) and the RS steps (the download, the final field writes) fail once in each way a server
+ * or network fails (5xx, reset, no answer, and a write whose answer is lost). The first press must fail
+ * visibly (upstream-error, 502/504, said in RS); the second press must finish the push, and CS must then
+ * hold exactly one blob, one media record and one relation each way: nothing twice, nothing orphaned.
+ */
+import t, { type Test } from 'tap'
+import type { FaultKind, FaultMatch } from '../../src/simulators/faults.js'
+import { startHarness, type Harness } from '../helpers/harness.js'
+import { assertNoOrphans, assertPushedOnce } from '../helpers/cs-invariants.js'
+
+const synced = 89
+const status = 91
+const redHills = { rsid: 1, objectCsid: '87674c8f-296d-4682-a795' }
+const cleo = { rsid: 17, objectCsid: 'f1100000-0002-4000-8001' }
+const kinds: FaultKind[] = ['status', 'reset', 'hang', 'fail-after-write']
+
+/** Matches the `n`-th request of `operation` (counted while the fault is active). */
+function nth (operation: string, n: number): FaultMatch {
+  let seen = 0
+  return req => req.operation === operation && ++seen === n
+}
+
+interface Step {
+  name: string
+  system: 'cs' | 'rs'
+  /** The operation the status sentence in RS must name. */
+  operation: string
+  match: () => FaultMatch
+}
+
+const streamSteps: Step[] = [
+  { name: 'POST /blobs', system: 'cs', operation: 'POST /blobs', match: () => ({ operation: 'POST /blobs' }) },
+  { name: 'POST /media', system: 'cs', operation: 'POST /media', match: () => ({ operation: 'POST /media' }) },
+  { name: 'first POST /relations', system: 'cs', operation: 'POST /relations', match: () => nth('POST /relations', 1) },
+  { name: 'second POST /relations', system: 'cs', operation: 'POST /relations', match: () => nth('POST /relations', 2) },
+  { name: 'RS download', system: 'rs', operation: 'download', match: () => ({ operation: 'download' }) },
+  // The final writes are the CS record URL, synced = true, then the status sentence.
+  { name: 'first final update_field', system: 'rs', operation: 'update_field', match: () => nth('update_field', 1) },
+  { name: 'last final update_field', system: 'rs', operation: 'update_field', match: () => nth('update_field', 3) }
+]
+
+async function harness (t: Test): Promise<Harness> {
+  return await startHarness(t, {
+    configure: c => {
+      for (const instance of Object.values(c.instances)) instance.cspace.timeoutMs = 500
+      c.resourcespace.timeoutMs = 500
+    }
+  })
+}
+
+async function push (h: Harness, rsid: number, extra = ''): Promise<{ statusCode: number, body: Record<string, unknown> }> {
+  const res = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/callback?rsid=${rsid}&query_type=push-resource${extra}`,
+    headers: { 'x-api-key': h.keys.button, accept: 'application/json' }
+  })
+  return { statusCode: res.statusCode, body: res.json() }
+}
+
+for (const step of streamSteps) {
+  for (const kind of kinds) {
+    t.test(`stream mode: ${kind} at ${step.name}, then a second press`, async t => {
+      const h = await harness(t)
+      const sim = step.system === 'cs' ? h.cs : h.rs
+      const fault = sim.faults.add({ match: step.match(), kind, status: 500, times: 1 })
+
+      const first = await push(h, redHills.rsid)
+      t.equal(fault.hits, 1, 'the fault fired')
+      t.equal(first.statusCode, kind === 'hang' ? 504 : 502, 'the first press fails with an upstream status')
+      t.equal(first.body.outcome, 'upstream-error')
+      const said = h.rsField(redHills.rsid, status)
+      t.match(said, /spacelink: upstream-error: /, 'RS status says the push failed')
+      t.ok(said.includes(step.operation), `… and names the failed step (${step.operation})`)
+      if (step.name !== 'last final update_field') t.not(h.rsField(redHills.rsid, synced), 'true', 'not marked synced')
+
+      const second = await push(h, redHills.rsid)
+      t.equal(second.statusCode, 201, 'the second press finishes the push')
+      t.equal(second.body.outcome, 'pushed')
+      assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
+      t.equal(h.rsField(redHills.rsid, synced), 'true')
+      t.match(h.rsField(redHills.rsid, status), /spacelink: pushed 'scr' to CollectionSpace object 2019\.12\.3/)
+
+      const third = await push(h, redHills.rsid)
+      t.equal(third.body.outcome, 'already-pushed', 'a third press changes nothing')
+      t.equal(h.cs.state('art').media.length, 1)
+    })
+  }
+}
+
+for (const kind of kinds) {
+  t.test(`blob-uri mode: ${kind} at POST /media, then a second press`, async t => {
+    const h = await harness(t)
+    const fault = h.cs.faults.add({ match: { operation: 'POST /media' }, kind, status: 500, times: 1 })
+
+    const first = await push(h, cleo.rsid)
+    t.equal(fault.hits, 1, 'the fault fired')
+    t.equal(first.statusCode, kind === 'hang' ? 504 : 502)
+    t.equal(first.body.outcome, 'upstream-error')
+    t.match(h.rsField(cleo.rsid, status), /spacelink: upstream-error: /)
+    t.equal(h.cs.state('film').media.length, kind === 'fail-after-write' ? 1 : 0, 'CS holds what the lost answer created, if anything')
+
+    const second = await push(h, cleo.rsid)
+    t.equal(second.statusCode, 201)
+    const once = assertPushedOnce(t, h.cs.state('film'), cleo.objectCsid)
+    t.equal(h.cs.state('film').blobs.find(b => b.csid === once.blobCsid)?.name, 'cleo_poster.jpg', 'the blob is renamed from download.php')
+    t.equal(h.rsField(cleo.rsid, synced), 'true')
+  })
+}
+
+for (const kind of ['status', 'fail-after-write'] as const) {
+  t.test(`a forced new version with ${kind} at POST /blobs gets a blob of its own on the next press`, async t => {
+    const h = await harness(t)
+    t.equal((await push(h, redHills.rsid)).statusCode, 201, 'version 1 is pushed')
+    const fault = h.cs.faults.add({ match: { operation: 'POST /blobs' }, kind, status: 500, times: 1 })
+    const forced = await push(h, redHills.rsid, '&force=true')
+    t.equal(fault.hits, 1, 'version 2 really sent its bytes')
+    t.equal(forced.statusCode, 502)
+
+    const again = await push(h, redHills.rsid, kind === 'status' ? '&force=true' : '')
+    t.equal(again.statusCode, 201, 'the next press finishes version 2')
+    const state = h.cs.state('art')
+    t.same(state.media.map(m => m.identificationNumber).sort(), ['RS-1-scr', 'RS-1-scr-v2'], 'version 1 and version 2, nothing more')
+    t.equal(state.blobs.length, 2, 'each version has its own blob')
+    t.equal(state.relations.length, 4)
+    assertNoOrphans(t, state)
+  })
+}
+
+t.test('resuming a forced version never takes the previous version\'s blob, even one saved again since', async t => {
+  const h = await harness(t)
+  t.equal((await push(h, redHills.rsid)).statusCode, 201, 'version 1 is pushed')
+  const v1Blob = h.cs.state('art').blobs[0]
+  h.cs.faults.add({ match: { operation: 'POST /blobs' }, kind: 'fail-after-write', times: 1 })
+  t.equal((await push(h, redHills.rsid, '&force=true')).statusCode, 502, 'version 2 loses the answer to its upload')
+  // Someone saves version 1's blob record in CS: now it is the newest blob with this name and length.
+  await h.app.spacelink.cs('art').renameBlob(String(v1Blob?.csid), String(v1Blob?.name))
+
+  t.equal((await push(h, redHills.rsid)).statusCode, 201, 'the next press finishes version 2')
+  const state = h.cs.state('art')
+  t.equal(state.blobs.length, 2)
+  t.equal(state.media.find(m => m.identificationNumber === 'RS-1-scr')?.blobCsid, v1Blob?.csid, 'version 1 keeps its blob')
+  assertNoOrphans(t, state)
+})
+
+t.test('blob-uri mode: RS fails the download CS makes itself; the next press pushes once', async t => {
+  const h = await harness(t)
+  // The first download is spacelink's own check of the URL, the second is CS fetching the blob.
+  h.rs.faults.add({ match: nth('download', 2), kind: 'status', status: 500, times: 1 })
+  const first = await push(h, cleo.rsid)
+  t.equal(first.statusCode, 502)
+  t.match(h.rsField(cleo.rsid, status), /upstream-error: CollectionSpace answered 400 to POST \/media/, 'RS status names the failed step')
+  t.equal(h.cs.state('film').media.length, 0, 'CS created nothing')
+  t.equal((await push(h, cleo.rsid)).statusCode, 201)
+  assertPushedOnce(t, h.cs.state('film'), cleo.objectCsid)
+})
+
+t.test('blob-uri mode: the blob rename keeps failing after the media record exists; the next press adopts it', async t => {
+  const h = await harness(t)
+  // Three failures: the first attempt and both retries of this idempotent call.
+  h.cs.faults.add({ match: { operation: 'PUT /blobs/{csid}' }, kind: 'status', status: 503, times: 3 })
+  const first = await push(h, cleo.rsid)
+  t.equal(first.statusCode, 502)
+  t.equal(h.cs.state('film').media.length, 1, 'the media record was created before the rename failed')
+  const second = await push(h, cleo.rsid)
+  t.equal(second.statusCode, 201)
+  const once = assertPushedOnce(t, h.cs.state('film'), cleo.objectCsid)
+  t.equal(h.cs.state('film').blobs.find(b => b.csid === once.blobCsid)?.name, 'cleo_poster.jpg')
+  t.equal(h.cs.state().calls['POST /media'], 1)
+})
