@@ -2,6 +2,7 @@
  * The composition root of the domain: config + store + upstream clients + actions, without Fastify.
  * The server, the CLI and the nightly sync all build one of these.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Dispatcher } from 'undici'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config/schema.js'
@@ -62,11 +63,13 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     if (client === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${name}' is configured`)
     return client
   }
-  const services: Services = { config, store, rs, cs, log, pushLock: new KeyedLock() }
+  const services: Services = { config, store, rs, cs, log, pushLock: new KeyedLock(), background: new Set() }
   return {
     ...services,
     run: async req => await runAction(services, req),
     close: async () => {
+      // Work answered early (a push past the button's deadline) finishes before the pools and store close.
+      await Promise.race([Promise.allSettled([...services.background]), sleep(30_000)])
       await Promise.all(owned.map(async d => await d.close()))
       if (opts.store === undefined) await store.close()
     }

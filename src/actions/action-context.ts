@@ -20,6 +20,8 @@ export interface Services {
   log: Logger
   /** Serialises pushes of one resource inside this process (the store's lock does it across processes). */
   pushLock: KeyedLock
+  /** Work that goes on after its caller was answered; shutdown waits for it. */
+  background: Set<Promise<unknown>>
 }
 
 export interface ActionMemo {
@@ -38,6 +40,11 @@ export interface ActionContext {
   details: { raw: string | null, mapped: Record<string, unknown> | null }
   /** Every RS write of this transaction, in order (recorded before each is made). */
   rsWrites: Array<FieldChange & { writtenAt: string | null }>
-  /** Set once the caller has been answered: from then on nothing may be written into RS (edit conflicts). */
+  /**
+   * Set once an api_webhooks caller has been answered: from then on nothing may be written into RS (RS
+   * re-reads the resource after the answer; a later write makes the person's next save an edit conflict).
+   * Checked and set under `rsGate`, so no write can be under way when the answer goes out.
+   */
   answered: boolean
+  rsGate: KeyedLock
 }

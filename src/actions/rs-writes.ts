@@ -28,9 +28,21 @@ export function diffFields (ctx: ActionContext, desired: DesiredValue[]): FieldC
   return changes
 }
 
-/** Records, writes and marks each change; returns the changes written. Never writes in a dry run. */
+/**
+ * Records, writes and marks each change; returns the changes written. Never writes in a dry run, nor
+ * once the api_webhooks caller has been answered (see ActionContext.answered).
+ */
 export async function writeFields (ctx: ActionContext, changes: FieldChange[]): Promise<FieldChange[]> {
   if (ctx.req.dryRun === true || changes.length === 0) return []
+  return await ctx.rsGate.run('rs', async () => {
+    if (!ctx.answered) return await writeFieldsNow(ctx, changes)
+    ctx.log.info({ fields: changes.map(c => c.field) }, 'RS not written: the button was already answered')
+    return []
+  })
+}
+
+/** The writes themselves; callers hold `ctx.rsGate`. */
+export async function writeFieldsNow (ctx: ActionContext, changes: FieldChange[]): Promise<FieldChange[]> {
   const { store, rs } = ctx.services
   const pending = changes.map(c => ({ ...c, writtenAt: null as string | null }))
   ctx.rsWrites.push(...pending)

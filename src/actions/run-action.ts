@@ -3,12 +3,21 @@
  * upstream call is collected as a step, and the outcome is stored whatever happens. An upstream failure
  * becomes the outcome `upstream-error` (said in RS when RS itself is still reachable); input problems
  * and bugs are stored and re-thrown for the caller's error handling.
+ *
+ * api_webhooks callers have a deadline below RS's 60 s wait. When it passes, RS is told the action goes
+ * on in the background (with the transaction URL), the caller is answered, and from then on the action
+ * may no longer write RS (see ActionContext.answered); its final outcome is still stored.
  */
-import { collectUpstreamCalls } from '../clients/http.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { trackUpstreamCalls, type UpstreamCall } from '../clients/http.js'
 import { SpacelinkError, UpstreamError } from '../errors.js'
+import { absoluteUrl } from '../http/hal.js'
+import { KeyedLock } from '../push/keyed-lock.js'
 import type { ActionContext, ActionMemo, Services } from './action-context.js'
-import { httpStatusOf } from './outcome.js'
+import { httpStatusOf, statusSentence } from './outcome.js'
 import { reportToRs } from './report.js'
+import { findField } from './resource-context.js'
+import { writeFieldsNow } from './rs-writes.js'
 import type { ActionRequest, ActionResult, HandlerResult, QueryType } from './types.js'
 import { validateCspaceId } from './handlers/validate-cspace-id.js'
 import { retrieveMetadata } from './handlers/retrieve-metadata.js'
@@ -28,6 +37,8 @@ const handlers: Record<QueryType, Handler> = {
   revert
 }
 
+type Settled = { ok: true, value: HandlerResult } | { ok: false, error: unknown }
+
 export async function runAction (services: Services, req: ActionRequest, opts: { memo?: ActionMemo, handler?: Handler, queryTypeLabel?: string } = {}): Promise<ActionResult> {
   const { store } = services
   const tx = await store.transactions.create({
@@ -42,30 +53,85 @@ export async function runAction (services: Services, req: ActionRequest, opts: {
     throw new SpacelinkError('STORE_UNAVAILABLE', 503, 'spacelink cannot reach its database', 'the action was not started because spacelink cannot record it; try again shortly', {}, { cause: err })
   })
   const log = services.log.child({ rsid: req.rsid, queryType: req.queryType, transaction: tx.id })
-  const ctx: ActionContext = { services, req, transactionId: tx.id, memo: opts.memo ?? {}, log, details: { raw: null, mapped: null }, rsWrites: [], answered: false }
+  const ctx: ActionContext = { services, req, transactionId: tx.id, memo: opts.memo ?? {}, log, details: { raw: null, mapped: null }, rsWrites: [], answered: false, rsGate: new KeyedLock() }
   const handler = opts.handler ?? handlers[req.queryType]
   const started = performance.now()
-  const { result: settled, calls } = await collectUpstreamCalls(async () => await settle(ctx, handler))
-  const durationMs = Math.round(performance.now() - started)
-  const finish = async (r: { outcome: string | null, httpStatus: number, message: string }): Promise<void> => {
-    await store.transactions.finish(tx.id, { ...r, durationMs, steps: calls, raw: ctx.details.raw, mapped: ctx.details.mapped, instance: settled.ok ? settled.value.instance : null })
+  const { done, calls } = trackUpstreamCalls(async () => await settle(ctx, handler))
+
+  if (req.deadlineMs !== undefined) {
+    const early = await beforeDeadline(ctx, done, req.deadlineMs)
+    if (early === undefined) {
+      const background = done.then(async settled => { await record(ctx, tx.id, settled, calls, started, ' (finished in the background)') })
+        .catch((err: unknown) => { log.error({ err }, 'could not record an action finished in the background') })
+      services.background.add(background)
+      background.finally(() => services.background.delete(background)).catch(() => {})
+      return answeredInBackground(ctx, tx.id)
+    }
+    return await conclude(ctx, tx.id, early, calls, started)
   }
-  if (!settled.ok) {
-    const err = settled.error
-    const status = err instanceof SpacelinkError ? err.status : 500
-    await finish({ outcome: null, httpStatus: status, message: err instanceof Error ? err.message : String(err) })
-    log.warn({ err }, 'action failed')
-    throw err
-  }
-  const r = settled.value
-  const httpStatus = r.httpStatus ?? httpStatusOf[r.outcome]
-  await finish({ outcome: r.outcome, httpStatus, message: r.message })
-  log.info({ outcome: r.outcome, durationMs }, r.message)
-  const { written, ...rest } = r
-  return { ...rest, transactionId: tx.id, rsid: req.rsid, queryType: req.queryType, httpStatus, wroteRs: ctx.rsWrites.some(w => w.writtenAt !== null) }
+  return await conclude(ctx, tx.id, await done, calls, started)
 }
 
-type Settled = { ok: true, value: HandlerResult } | { ok: false, error: unknown }
+/** Waits for the action until the deadline; past it, marks the action answered and tells RS (under the gate). */
+async function beforeDeadline (ctx: ActionContext, done: Promise<Settled>, deadlineMs: number): Promise<Settled | undefined> {
+  const timer = new AbortController()
+  const outcome = await Promise.race([done, sleep(deadlineMs, undefined, { signal: timer.signal })])
+  timer.abort()
+  if (outcome !== undefined) return outcome
+  let finished: Settled | undefined
+  done.then(s => { finished = s }, () => {})
+  await ctx.rsGate.run('rs', async () => {
+    await Promise.resolve()
+    if (finished !== undefined) return
+    ctx.answered = true
+    const statusRef = ctx.services.config.resourcespace.fields.status
+    const current = findField(ctx.memo.loaded?.fields ?? [], statusRef)
+    await writeFieldsNow(ctx, [{ field: String(statusRef), fieldRef: current?.ref ?? null, previous: current?.value ?? '', value: statusSentence(backgroundMessage(ctx)) }])
+  })
+  return finished
+}
+
+function backgroundMessage (ctx: ActionContext): string {
+  const url = absoluteUrl(ctx.services.config.server.publicUrl, `/api/v1/transactions/${ctx.transactionId}`)
+  return `${ctx.req.queryType === 'push-resource' ? 'push' : ctx.req.queryType} continues in the background: ${url}`
+}
+
+function answeredInBackground (ctx: ActionContext, transactionId: string): ActionResult {
+  return {
+    transactionId,
+    rsid: ctx.req.rsid,
+    queryType: ctx.req.queryType,
+    instance: ctx.req.instance ?? null,
+    outcome: 'pushed',
+    httpStatus: 202,
+    message: backgroundMessage(ctx),
+    background: true,
+    wroteRs: true
+  }
+}
+
+/** Stores the outcome and turns it into the caller's answer (or re-throws what is not an outcome). */
+async function conclude (ctx: ActionContext, transactionId: string, settled: Settled, calls: UpstreamCall[], started: number): Promise<ActionResult> {
+  await record(ctx, transactionId, settled, calls, started, '')
+  if (!settled.ok) throw settled.error
+  const r = settled.value
+  const { written, ...rest } = r
+  return { ...rest, transactionId, rsid: ctx.req.rsid, queryType: ctx.req.queryType, httpStatus: r.httpStatus ?? httpStatusOf[r.outcome], wroteRs: ctx.rsWrites.some(w => w.writtenAt !== null), ...(written === undefined || written.length === 0 ? {} : { rsWrites: written }) }
+}
+
+async function record (ctx: ActionContext, transactionId: string, settled: Settled, calls: UpstreamCall[], started: number, suffix: string): Promise<void> {
+  const durationMs = Math.round(performance.now() - started)
+  const base = { durationMs, steps: calls, raw: ctx.details.raw, mapped: ctx.details.mapped }
+  if (!settled.ok) {
+    const err = settled.error
+    await ctx.services.store.transactions.finish(transactionId, { ...base, outcome: null, httpStatus: err instanceof SpacelinkError ? err.status : 500, message: `${err instanceof Error ? err.message : String(err)}${suffix}` })
+    ctx.log.warn({ err }, 'action failed')
+    return
+  }
+  const r = settled.value
+  await ctx.services.store.transactions.finish(transactionId, { ...base, outcome: r.outcome, httpStatus: r.httpStatus ?? httpStatusOf[r.outcome], message: `${r.message}${suffix}`, ...(r.instance === null ? {} : { instance: r.instance }) })
+  ctx.log.info({ outcome: r.outcome, durationMs }, r.message)
+}
 
 /** Runs the handler; an upstream failure becomes the outcome `upstream-error`, reported in RS when possible. */
 async function settle (ctx: ActionContext, handler: Handler): Promise<Settled> {
@@ -77,8 +143,7 @@ async function settle (ctx: ActionContext, handler: Handler): Promise<Settled> {
     let reported = false
     if (err.system === 'collectionspace' || ctx.memo.loaded !== undefined) {
       try {
-        await reportToRs(ctx, { message, ...(ctx.req.caller === 'sync' ? { synced: 'false' as const } : {}) })
-        reported = true
+        reported = (await reportToRs(ctx, { message, ...(ctx.req.caller === 'sync' ? { synced: 'false' as const } : {}) })).length > 0 || ctx.answered
       } catch (reportErr) {
         ctx.log.warn({ err: reportErr }, 'could not write the upstream error into RS')
       }

@@ -53,6 +53,8 @@ export interface ActionResult {
   changes?: FieldChange[]
   /** True when spacelink wrote anything into RS. */
   wroteRs: boolean
+  /** The RS fields written by this action (status sentence, CS URL, synced flag, mapped values). */
+  rsWrites?: FieldChange[]
   linkId?: string
   mediaCsid?: string
   size?: string

@@ -65,7 +65,8 @@ ${inputs}
 
 export function resultPage (result: ActionResult, links: { resource: string, record?: string, transaction: string }): string {
   const problem = result.httpStatus >= 400
-  const changes = result.changes ?? []
+  // The metadata diff when there is one, else what was written (status sentence, CS URL, synced flag).
+  const changes = result.changes !== undefined && result.changes.length > 0 ? result.changes : result.rsWrites ?? []
   const rows = changes.map(c => `<tr><td>${escapeHtml(c.field)}</td><td>${escapeHtml(c.previous)}</td><td>${escapeHtml(c.value)}</td></tr>`).join('\n')
   const members = (result.members ?? []).map(m => `<li>resource ${escapeHtml(m.rsid)}: ${escapeHtml(m.message)}</li>`).join('\n')
   const candidates = (result.candidates ?? []).map(c => `<li>${escapeHtml(c.objectNumber)} (csid ${escapeHtml(c.csid)})</li>`).join('\n')

@@ -89,6 +89,12 @@ export async function collectUpstreamCalls<T> (work: () => Promise<T>): Promise<
   return { result, calls }
 }
 
+/** Starts `work` and hands back its promise together with the live list of its upstream calls. */
+export function trackUpstreamCalls<T> (work: () => Promise<T>): { done: Promise<T>, calls: UpstreamCall[] } {
+  const calls: UpstreamCall[] = []
+  return { done: callLog.run(calls, work), calls }
+}
+
 /** The calls recorded so far in the current collection (empty outside one). */
 export function currentUpstreamCalls (): UpstreamCall[] {
   return callLog.getStore() ?? []
