@@ -5,6 +5,7 @@
  */
 import type { Dispatcher } from 'undici'
 import type { ImageSize, ResourceSpaceClient } from '../clients/resourcespace.js'
+import { UpstreamError } from '../errors.js'
 
 export type DerivativeProblem = { problem: string }
 
@@ -29,7 +30,15 @@ export interface OpenDerivative {
 
 /** Opens the download and checks its headers; a bad answer is consumed and reported as a problem. */
 export async function openDerivative (rs: ResourceSpaceClient, size: ImageSize): Promise<OpenDerivative | DerivativeProblem> {
-  const res = await rs.download(size.url)
+  let res: Dispatcher.ResponseData
+  try {
+    res = await rs.download(size.url)
+  } catch (err) {
+    // RS sends a refused or expired access key to its login page: the image is not there for us.
+    const status = err instanceof UpstreamError ? err.upstreamStatus : undefined
+    if (status !== undefined && status >= 300 && status < 400) return { problem: `RS answered the '${size.sizeCode}' download with a redirect to its login page (access key refused)` }
+    throw err
+  }
   const contentType = String(res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   const lengthHeader = res.headers['content-length']
   const contentLength = lengthHeader === undefined ? undefined : Number(lengthHeader)

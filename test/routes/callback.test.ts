@@ -214,3 +214,18 @@ t.test('a refused revert says so in RS', async t => {
   t.equal(undo.statusCode, 409)
   t.match(h.rsField(2, status), /conflict: not reverted, field\(s\) creator changed/, 'the status field, rewritten by validate since, is no reason to refuse; creator is')
 })
+
+t.test('a download answered by a login redirect or an HTML page is no-derivative (422) and nothing reaches CS', async t => {
+  const h = await startHarness(t)
+  h.rs.faults.add({ match: { operation: 'download' }, kind: 'status', status: 302, times: 1 })
+  const redirected = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=push-resource', headers: json(h) })
+  t.equal(redirected.statusCode, 422)
+  t.equal(redirected.json().code, 'NO_DERIVATIVE')
+  t.match(redirected.json().detail, /login page/)
+  h.rs.faults.add({ match: { operation: 'download' }, kind: 'status', status: 200, contentType: 'text/html', body: '<html>Login</html>', times: 1 })
+  const html = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=push-resource', headers: json(h) })
+  t.equal(html.statusCode, 422)
+  t.match(html.json().detail, /text\/html instead of the 'scr' image/)
+  t.equal(h.cs.state().blobs.length, 0)
+  t.equal(h.cs.state().media.length, 0)
+})
