@@ -4,7 +4,7 @@
  * Exit codes: 0 done (every sync item reached a known outcome), 1 the work could not proceed
  * (config, upstream down, lock held), 2 bad usage.
  */
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError } from 'commander'
 import pino from 'pino'
 import { loadConfig, ConfigError } from './config/load.js'
 import { checkConfig, formatProblems } from './config/check.js'
@@ -34,6 +34,8 @@ export function buildCli (): Command {
     .description('Links ResourceSpace (images) with CollectionSpace (object records)')
     .option('-c, --config <file>', 'configuration file (default: $SPACELINK_CONFIG)')
     .showHelpAfterError()
+    // Usage errors are thrown to main (subcommands inherit this), which exits 2 instead of commander's 1.
+    .exitOverride()
 
   program.command('serve')
     .description('run the HTTP server (buttons, REST API, scheduled syncs)')
@@ -135,6 +137,11 @@ export async function main (argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv)
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed the message (or the help that was asked for).
+      process.exitCode = err.exitCode === 0 ? 0 : 2
+      return
+    }
     if (err instanceof ConfigError) {
       process.stderr.write(`configuration invalid:\n${formatProblems(err.problems)}\n`)
     } else if (err instanceof SpacelinkError) {

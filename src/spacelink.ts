@@ -69,7 +69,7 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     run: async req => await runAction(services, req),
     close: async () => {
       // Work answered early (a push past the button's deadline) finishes before the pools and store close.
-      await Promise.race([Promise.allSettled([...services.background]), sleep(30_000)])
+      await Promise.race([Promise.allSettled([...services.background]), sleep(30_000, undefined, { ref: false })])
       await Promise.all(owned.map(async d => await d.close()))
       if (opts.store === undefined) await store.close()
     }

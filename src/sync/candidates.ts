@@ -1,8 +1,9 @@
 /**
  * What a run works on, as a stream: first the resources whose synced field is empty (`!empty<ref>`,
- * paged with `fetchrows=offset,rows` until a short page), then earlier failures worth another try
- * (all of them with `--retry-failed`; otherwise only those whose RS data or CS object changed since),
- * then with `--refresh` the synced resources whose CS object changed since the last finished run.
+ * paged with `fetchrows=offset,rows` until a short page, all refs collected before the first is yielded),
+ * then earlier failures worth another try (all of them with `--retry-failed`; otherwise only those whose
+ * RS data or CS object changed since), then with `--refresh` the synced resources whose CS object changed
+ * since the last complete refresh (found through the links, and by accession number).
  */
 import type { Services } from '../actions/action-context.js'
 import type { InstanceConfig } from '../config/schema.js'
@@ -30,10 +31,15 @@ export async function * findCandidates (services: Services, instanceName: string
   }
 
   const syncedRef = await rs.resolveFieldRef(config.resourcespace.fields.synced)
+  // Every page is read before the first item runs: syncing an item sets its synced field, which takes it
+  // out of this very search, so offset paging while items are processed skips rows (a 1,000-resource run
+  // synced only about 600). Only the refs are kept: 100,000 candidates are under a megabyte.
+  const fresh = new Set<number>()
   for await (const page of rs.searchPages(`!empty${syncedRef}`, { restypes })) {
-    for (const row of page) if (take(row.ref)) yield { rsid: row.ref, kind: 'new' }
-    if (seen.size >= limit) break
+    for (const row of page) if (fresh.size < limit) fresh.add(row.ref)
+    if (fresh.size >= limit) break
   }
+  for (const rsid of fresh) if (take(rsid)) yield { rsid, kind: 'new' }
 
   const failed = await store.syncRuns.itemsFailedFor(instanceName)
   if (failed.length > 0 && seen.size < limit) {
@@ -45,18 +51,57 @@ export async function * findCandidates (services: Services, instanceName: string
   }
 
   if (opts.refresh && seen.size < limit) {
-    const last = await store.syncRuns.lastFinished(instanceName)
-    if (last !== undefined) {
+    const since = await refreshWatermark(services, instanceName)
+    if (since !== undefined) {
+      const changed = new Map<string, string>()
+      for await (const objects of services.cs(instanceName).objectsUpdatedSince(since)) {
+        for (const object of objects) changed.set(object.csid, object.objectNumber)
+      }
+      // The links name every pushed resource's object, whichever way its accession number was found
+      // (an RS field search alone misses the numbers that come from the original filename).
+      for await (const rsid of linkedTo(services, instanceName, changed)) if (take(rsid)) yield { rsid, kind: 'refresh' }
       const accessionField = config.resourcespace.fields.accessionNumber
-      for await (const objects of services.cs(instanceName).objectsUpdatedSince(last.startedAt)) {
-        for (const object of objects) {
-          const resources = await rs.findByAccessionNumber(accessionField, object.objectNumber, { restypes })
-          for (const r of resources) if (take(r.ref)) yield { rsid: r.ref, kind: 'refresh' }
-        }
+      for (const objectNumber of new Set(changed.values())) {
+        if (seen.size >= limit) break
+        const resources = await rs.findByAccessionNumber(accessionField, objectNumber, { restypes })
+        for (const r of resources) if (take(r.ref)) yield { rsid: r.ref, kind: 'refresh' }
       }
     }
   }
   onTotal(seen.size)
+}
+
+/** Resources with a finished push to one of these objects, read from the links page by page. */
+async function * linkedTo (services: Services, instanceName: string, objects: Map<string, string>): AsyncGenerator<number> {
+  if (objects.size === 0) return
+  const size = 500
+  let afterId: string | undefined
+  for (;;) {
+    const page = await services.store.links.listDone({ instance: instanceName, limit: size, ...(afterId === undefined ? {} : { afterId }) })
+    for (const link of page) if (objects.has(link.objectCsid)) yield link.rsid
+    if (page.length < size) return
+    afterId = page[page.length - 1]?.id
+  }
+}
+
+/**
+ * Since when CS changes may be missing from RS: the start of the last finished refresh run that was
+ * complete (not a dry run, no limit), else of the first finished run. A plain run pulls metadata only for
+ * the resources it syncs, so it must not move this mark: a nightly run between two refreshes would hide
+ * every change made before it.
+ */
+async function refreshWatermark (services: Services, instanceName: string): Promise<string | undefined> {
+  const size = 100
+  let oldest: string | undefined
+  for (let page = 0; ; page++) {
+    const { items } = await services.store.syncRuns.list({ instance: instanceName, status: 'finished', page, size })
+    for (const run of items) {
+      if (run.options.dryRun === true) continue
+      if (run.options.refresh === true && (run.options.limit ?? null) === null) return run.startedAt
+      oldest = run.startedAt
+    }
+    if (items.length < size) return oldest
+  }
 }
 
 /** Failed items whose RS resource was modified, or whose accession number's CS object changed, after the failure. */

@@ -1,0 +1,52 @@
+/**
+ * spacelink benchmarks (not tests): `npm run bench` runs the quick set (a few minutes), `npm run bench -- --full`
+ * the long one; `--only=sync,callback,stream,cold` picks parts. Each part prints a table, or why it could
+ * not run. BENCHMARKS.md records the figures and what limits each one.
+ */
+import { availableParallelism, cpus, totalmem } from 'node:os'
+import { callbackLatency } from './callback-latency.js'
+import { coldStart } from './cold-start.js'
+import { streamingMemory } from './streaming.js'
+import { syncThroughput, type SyncScenario } from './sync-throughput.js'
+
+const args = process.argv.slice(2)
+const full = args.includes('--full')
+const only = args.find(a => a.startsWith('--only='))?.slice('--only='.length).split(',')
+const wanted = (part: string): boolean => only === undefined || only.includes(part)
+
+const syncScenarios: SyncScenario[] = full
+  ? [
+      { n: 1000, latencyMs: 0, concurrency: 8 },
+      { n: 10_000, latencyMs: 0, concurrency: 8 },
+      { n: 1000, latencyMs: 20, concurrency: 8 },
+      { n: 10_000, latencyMs: 20, concurrency: 8 },
+      { n: 100_000, latencyMs: 0, concurrency: 8, dryRun: true }
+    ]
+  : [
+      { n: 1000, latencyMs: 0, concurrency: 8 },
+      { n: 1000, latencyMs: 20, concurrency: 8 }
+    ]
+
+const parts: Array<{ name: string, run: () => Promise<string> }> = [
+  { name: 'sync', run: async () => await syncThroughput(syncScenarios) },
+  { name: 'callback', run: async () => await callbackLatency({ latencies: [0, 20], concurrencies: [1, 8, 32], durationS: full ? 10 : 3, resources: full ? 8000 : 3000 }) },
+  { name: 'stream', run: async () => await streamingMemory((full ? 1024 : 100) * 1024 * 1024) },
+  { name: 'cold', run: async () => await coldStart(full ? 5 : 3) }
+]
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU'
+process.stdout.write(`spacelink benchmarks (${full ? 'full' : 'quick'}) — ${new Date().toISOString()}\n` +
+  `node ${process.version}, ${availableParallelism()} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB RAM\n`)
+const started = performance.now()
+for (const part of parts) {
+  if (!wanted(part.name)) continue
+  process.stderr.write(`${part.name} …\n`)
+  const partStarted = performance.now()
+  try {
+    process.stdout.write(await part.run())
+  } catch (err) {
+    process.stdout.write(`\n(${part.name}) could not run: ${(err as Error).stack ?? String(err)}\n`)
+  }
+  process.stderr.write(`${part.name} took ${((performance.now() - partStarted) / 1000).toFixed(0)} s\n`)
+}
+process.stdout.write(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s\n`)
