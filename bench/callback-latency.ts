@@ -8,7 +8,7 @@
 import autocannon, { type Result } from 'autocannon'
 import { openStore } from '../src/store/index.js'
 import { demoKeys } from '../src/demo/start-demo.js'
-import { startServerChild } from './child.js'
+import { cpuMsOf, startServerChild } from './child.js'
 import { fixed, mbFromKb, table } from './format.js'
 import { parentCpuMs, startUpstreams } from './upstreams.js'
 
@@ -64,8 +64,11 @@ export async function callbackLatency (opts: CallbackOptions): Promise<string> {
           process.stderr.write(`    ${queryType} × ${connections} …\n`)
           const from = new Date().toISOString()
           const cpuBefore = parentCpuMs()
+          const serverCpuBefore = cpuMsOf(server.pid)
           const r = await fire(queryType, connections, opts.durationS)
           const parentCpu = (parentCpuMs() - cpuBefore) / (opts.durationS * 1000)
+          const serverCpuAfter = cpuMsOf(server.pid)
+          const serverCpu = serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : (serverCpuAfter - serverCpuBefore) / (opts.durationS * 1000)
           const to = new Date().toISOString()
           const txs = await store.db.selectFrom('transactions').select(['duration_ms', 'steps', 'outcome'])
             .where('query_type', '=', queryType).where('started_at', '>=', from).where('started_at', '<=', to).where('outcome', 'is not', null).execute()
@@ -76,7 +79,7 @@ export async function callbackLatency (opts: CallbackOptions): Promise<string> {
           const expected = queryType === 'push-resource' ? 'pushed' : 'valid'
           const others = [...outcomes].filter(([o]) => o !== expected)
           if (others.length > 0 || r.non2xx > 0 || r.errors > 0) notes.push(`${queryType} × ${connections} at ${latencyMs} ms: ${r.non2xx} non-2xx, ${r.errors} errors, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`)
-          rows.push([queryType, String(latencyMs), String(connections), fixed(r.requests.average, 0), fixed(r.latency.p50, 1), fixed(r.latency.p99, 1), fixed(r.latency.mean, 1), fixed(meanUpstream, 1), fixed(r.latency.mean - meanUpstream, 1), String(r['2xx']), `${fixed(100 * parentCpu, 0)} %`])
+          rows.push([queryType, String(latencyMs), String(connections), fixed(r.requests.average, 0), fixed(r.latency.p50, 1), fixed(r.latency.p99, 1), fixed(r.latency.mean, 1), fixed(meanUpstream, 1), fixed(r.latency.mean - meanUpstream, 1), String(r['2xx']), serverCpu === undefined ? 'n/a' : `${fixed(100 * serverCpu, 0)} %`, `${fixed(100 * parentCpu, 0)} %`])
         }
       }
       if (pushed > refs.length) notes.push(`at ${latencyMs} ms the ${refs.length} seeded resources ran out: later pushes answered already-pushed`)
@@ -88,6 +91,6 @@ export async function callbackLatency (opts: CallbackOptions): Promise<string> {
     }
   }
   return table('(2) callback latency (autocannon → spacelink in its own process → simulators; ms)',
-    ['query_type', 'latency ms', 'callers', 'req/s', 'p50', 'p99', 'mean', 'upstream mean', 'overhead mean', '2xx', 'sims+load CPU'],
+    ['query_type', 'latency ms', 'callers', 'req/s', 'p50', 'p99', 'mean', 'upstream mean', 'overhead mean', '2xx', 'spacelink CPU', 'sims+load CPU'],
     rows) + notes.map(n => `  note: ${n}\n`).join('')
 }

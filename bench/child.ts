@@ -40,6 +40,7 @@ export async function report (result: unknown): Promise<void> {
 
 export interface ServerChild {
   url: string
+  pid: number
   /** Stops the server; resolves with the child's peak RSS. */
   stop: () => Promise<{ maxRssKb: number, close: string }>
 }
@@ -65,6 +66,7 @@ export async function startServerChild (script: string, env: Record<string, stri
   })
   return {
     url,
+    pid: child.pid ?? 0,
     stop: async () => {
       const closed = new Promise<void>(resolve => { child.on('close', () => { resolve() }) })
       child.kill('SIGTERM')
@@ -88,4 +90,19 @@ export function peakRssKb (): number {
     // Not Linux: fall back to getrusage.
   }
   return process.resourceUsage().maxRSS
+}
+
+/**
+ * CPU time (user + system) another process has used so far, in ms, from /proc/<pid>/stat (Linux; clock
+ * ticks of 10 ms); undefined elsewhere.
+ */
+export function cpuMsOf (pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name (which may contain spaces) start at ") ": utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
+  }
 }

@@ -70,7 +70,12 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     close: async () => {
       // Work answered early (a push past the button's deadline) finishes before the pools and store close.
       await Promise.race([Promise.allSettled([...services.background]), sleep(30_000, undefined, { ref: false })])
-      await Promise.all(owned.map(async d => await d.close()))
+      // One pool at a time, and destroyed when in-flight requests (cut off by the caller) keep it open:
+      // closing them all at once was seen to hang after a load test.
+      for (const d of owned) {
+        const closed = await Promise.race([d.close().then(() => true), sleep(5_000, false, { ref: false })])
+        if (!closed) await d.destroy()
+      }
       if (opts.store === undefined) await store.close()
     }
   }

@@ -75,9 +75,16 @@ export async function runSync (services: Services, instanceName: string, opts: S
   if (!await store.locks.acquireRunLock(instanceName, holder, lockTtlMs)) {
     throw new SpacelinkError('SYNC_RUNNING', 409, 'A sync run is already in progress', `instance ${instanceName} is being synced by another run; try again when it has finished`)
   }
-  await store.syncRuns.interruptStale(instanceName, holder)
   const options = { dryRun: opts.dryRun === true, limit: opts.limit ?? null, refresh: opts.refresh === true, retryFailed: opts.retryFailed === true, concurrency: opts.concurrency ?? services.config.sync.concurrency }
-  const run = await store.syncRuns.create({ instance: instanceName, options, holder })
+  let run: { id: string }
+  try {
+    await store.syncRuns.interruptStale(instanceName, holder)
+    run = await store.syncRuns.create({ instance: instanceName, options, holder })
+  } catch (err) {
+    // No run row to finish: at least do not leave the instance locked for a whole TTL.
+    await store.locks.releaseRunLock(instanceName, holder).catch(() => {})
+    throw err
+  }
   opts.onStart?.(run.id)
   const started = Date.now()
   const counts: Record<string, number> = {}

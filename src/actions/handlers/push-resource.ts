@@ -38,7 +38,8 @@ export async function pushResolved (ctx: ActionContext, resolved: Resolved, extr
       return { ...base, outcome: 'already-pushed', message, size: size.sizeCode, linkId: existing.id, ...(existing.mediaCsid === null ? {} : { mediaCsid: existing.mediaCsid }), written }
     }
     if (req.dryRun === true) {
-      return { ...base, outcome: 'pushed', httpStatus: 200, message: `dry run: would push '${size.sizeCode}' to CollectionSpace object ${resolved.object.objectNumber}`, size: size.sizeCode }
+      // Nothing was pushed: the outcome is the validation's, the message says what a real run would do.
+      return { ...base, outcome: 'valid', message: `dry run: would push '${size.sizeCode}' to CollectionSpace object ${resolved.object.objectNumber}`, size: size.sizeCode }
     }
     const pushed = await pushToCollectionSpace(ctx, resolved, size, existing, req.force === true)
     if (pushed.kind === 'no-derivative') return await noDerivative(ctx, resolved, pushed.problem, extraValues)
