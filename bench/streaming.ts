@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildResourceSpaceApp } from '../src/simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator } from '../src/simulators/collectionspace/index.js'
-import { demoConfig } from '../src/demo/demo-config.js'
-import { demoKeys } from '../src/demo/start-demo.js'
+import { demoConfigFor } from '../src/demo/demo-config.js'
 import { startBigFileServer } from './big-file-server.js'
 import { runChild } from './child.js'
 import { fixed, mb, mbFromKb, table } from './format.js'
@@ -29,19 +28,7 @@ export async function streamingMemory (bytes: number): Promise<string> {
   const rows: string[][] = []
   const notes: string[] = []
   try {
-    const config = demoConfig({
-      rsApiUrl: `${rsUrl}api/`,
-      rsUser: rs.user,
-      rsKey: rs.key,
-      csServicesUrl: cs.servicesUrl,
-      csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
-      port: 0,
-      publicUrl: 'http://127.0.0.1',
-      databaseUrl: `sqlite:${join(dir, 'spacelink.db')}`,
-      adminKey: demoKeys.admin,
-      buttonKey: demoKeys.button,
-      webhookSecret: demoKeys.webhookSecret
-    })
+    const config = demoConfigFor({ rs: { ...rs, apiUrl: `${rsUrl}api/` }, cs }, { publicUrl: 'http://127.0.0.1', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
     config.server.logLevel = 'silent'
     config.resourcespace.timeoutMs = 300_000
     for (const instance of Object.values(config.instances)) instance.cspace.timeoutMs = 300_000

@@ -13,8 +13,7 @@ import { join } from 'node:path'
 import { startResourceSpaceSimulator, type RsSimulator } from '../src/simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator, type CsSimulator } from '../src/simulators/collectionspace/index.js'
 import { sampleFields, samplePeople } from '../src/simulators/sample-museum.js'
-import { demoConfig } from '../src/demo/demo-config.js'
-import { demoKeys } from '../src/demo/start-demo.js'
+import { demoConfigFor } from '../src/demo/demo-config.js'
 import type { Config } from '../src/config/schema.js'
 import { previewJpeg } from '../src/simulators/resourcespace/images.js'
 
@@ -53,19 +52,7 @@ export async function startUpstreams (opts: { latencyMs: number, n?: number, obj
   }
   warmPreviews()
   const dir = await mkdtemp(join(tmpdir(), 'spacelink-bench-'))
-  const config = demoConfig({
-    rsApiUrl: rs.apiUrl,
-    rsUser: rs.user,
-    rsKey: rs.key,
-    csServicesUrl: cs.servicesUrl,
-    csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
-    port: 0,
-    publicUrl: 'http://127.0.0.1',
-    databaseUrl: `sqlite:${join(dir, 'spacelink.db')}`,
-    adminKey: demoKeys.admin,
-    buttonKey: demoKeys.button,
-    webhookSecret: demoKeys.webhookSecret
-  })
+  const config = demoConfigFor({ rs, cs }, { publicUrl: 'http://127.0.0.1', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
   config.server.logLevel = 'silent'
   // Load generators are one client: the per-key limit would turn the benchmark into a 429 benchmark.
   config.server.rateLimit.max = 1_000_000_000

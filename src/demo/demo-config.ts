@@ -76,14 +76,26 @@ export function demoConfig (e: DemoEndpoints): Config {
   return loadConfig({ text: JSON.stringify(doc), env: {} })
 }
 
-/** The demo configuration for simulators that are already listening. */
-export function demoConfigFor (sims: { rs: { apiUrl: string, user: string, key: string }, cs: { servicesUrl: string } }, e: Pick<DemoEndpoints, 'port' | 'publicUrl' | 'databaseUrl' | 'adminKey' | 'buttonKey' | 'webhookSecret'>): Config {
+/** The demo's keys: printed by the demo, used by the tests and benchmarks (never a museum's). */
+export const demoKeys = {
+  admin: 'demo-admin-key-0123456789',
+  button: 'demo-button-key-0123456789',
+  webhookSecret: 'demo-webhook-secret'
+}
+
+/** The demo configuration for simulators that are already listening, with the demo keys. */
+export function demoConfigFor (sims: { rs: { apiUrl: string, user: string, key: string }, cs: { servicesUrl: string } }, e: Pick<DemoEndpoints, 'databaseUrl'> & Partial<Pick<DemoEndpoints, 'port' | 'publicUrl'>>): Config {
   return demoConfig({
     rsApiUrl: sims.rs.apiUrl,
     rsUser: sims.rs.user,
     rsKey: sims.rs.key,
     csServicesUrl: sims.cs.servicesUrl,
     csUiUrl: sims.cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
-    ...e
+    port: e.port ?? 0,
+    publicUrl: e.publicUrl ?? 'http://127.0.0.1',
+    databaseUrl: e.databaseUrl,
+    adminKey: demoKeys.admin,
+    buttonKey: demoKeys.button,
+    webhookSecret: demoKeys.webhookSecret
   })
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { startResourceSpaceSimulator, type RsSimulator } from '../simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator, type CsSimulator } from '../simulators/collectionspace/index.js'
 import { buildServer } from '../server.js'
-import { demoConfigFor } from './demo-config.js'
+import { demoConfigFor, demoKeys } from './demo-config.js'
 import type { Config } from '../config/schema.js'
 import { webhookHash } from '../auth/api-keys.js'
 
@@ -19,11 +19,7 @@ export interface Demo {
   close: () => Promise<void>
 }
 
-export const demoKeys = {
-  admin: 'demo-admin-key-0123456789',
-  button: 'demo-button-key-0123456789',
-  webhookSecret: 'demo-webhook-secret'
-}
+export { demoKeys }
 
 export async function startDemo (opts: { port?: number, databaseUrl?: string, latencyMs?: number, schedule?: boolean } = {}): Promise<Demo> {
   const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
@@ -32,10 +28,7 @@ export async function startDemo (opts: { port?: number, databaseUrl?: string, la
   const config = demoConfigFor({ rs, cs }, {
     port,
     publicUrl: `http://127.0.0.1:${port}`,
-    databaseUrl: opts.databaseUrl ?? 'sqlite:./data/demo.db',
-    adminKey: demoKeys.admin,
-    buttonKey: demoKeys.button,
-    webhookSecret: demoKeys.webhookSecret
+    databaseUrl: opts.databaseUrl ?? 'sqlite:./data/demo.db'
   })
   const server = await buildServer(config, { schedule: opts.schedule ?? false })
   await server.listen({ host: config.server.host, port })

@@ -10,7 +10,7 @@ import t, { type Test } from 'tap'
 import type { Command } from 'commander'
 import { buildCli } from '../../src/cli.js'
 import { checkConfig } from '../../src/config/check.js'
-import { demoConfig } from '../../src/demo/demo-config.js'
+import { demoConfigFor } from '../../src/demo/demo-config.js'
 import { demoKeys, startDemo } from '../../src/demo/start-demo.js'
 import { startCollectionSpaceSimulator } from '../../src/simulators/collectionspace/index.js'
 import { startResourceSpaceSimulator } from '../../src/simulators/resourcespace/index.js'
@@ -140,19 +140,7 @@ t.test('against the simulators: sync --limit 5 prints the summary table; validat
   const cs = await startCollectionSpaceSimulator()
   t.teardown(() => cs.close())
   const dir = await tempDir(t)
-  const config = demoConfig({
-    rsApiUrl: rs.apiUrl,
-    rsUser: rs.user,
-    rsKey: rs.key,
-    csServicesUrl: cs.servicesUrl,
-    csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
-    port: 0,
-    publicUrl: 'http://spacelink.test',
-    databaseUrl: `sqlite:${join(dir, 'spacelink.db')}`,
-    adminKey: demoKeys.admin,
-    buttonKey: demoKeys.button,
-    webhookSecret: demoKeys.webhookSecret
-  })
+  const config = demoConfigFor({ rs, cs }, { publicUrl: 'http://spacelink.test', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
   const file = join(dir, 'spacelink.json')
   await writeFile(file, JSON.stringify(config))
 

@@ -43,10 +43,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   const config = demoConfigFor({ rs, cs }, {
     port: 0,
     publicUrl: 'http://spacelink.test',
-    databaseUrl: await freshDatabaseUrl(t, opts.engine ?? 'sqlite'),
-    adminKey: demoKeys.admin,
-    buttonKey: demoKeys.button,
-    webhookSecret: demoKeys.webhookSecret
+    databaseUrl: await freshDatabaseUrl(t, opts.engine ?? 'sqlite')
   })
   config.server.logLevel = 'silent'
   config.sync.retryBaseDelayMs = 5
