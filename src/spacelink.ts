@@ -13,7 +13,6 @@ import { openStore, type Store } from './store/index.js'
 import type { Services } from './actions/action-context.js'
 import { runAction } from './actions/run-action.js'
 import type { ActionRequest, ActionResult } from './actions/types.js'
-import { KeyedLock } from './push/keyed-lock.js'
 import { SpacelinkError } from './errors.js'
 
 export interface Spacelink extends Services {
@@ -63,7 +62,7 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     if (client === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${name}' is configured`)
     return client
   }
-  const services: Services = { config, store, rs, cs, log, pushLock: new KeyedLock(), background: new Set() }
+  const services: Services = { config, store, rs, cs, log, background: new Set() }
   return {
     ...services,
     run: async req => await runAction(services, req),

@@ -8,7 +8,6 @@ import type { Config } from '../config/schema.js'
 import type { ResourceSpaceClient } from '../clients/resourcespace.js'
 import type { CollectionSpaceClient, CsRecord } from '../clients/collectionspace.js'
 import type { Store } from '../store/index.js'
-import type { KeyedLock } from '../push/keyed-lock.js'
 import type { ActionRequest, FieldChange } from './types.js'
 import type { LoadedResource, ObjectMatch } from './resource-context.js'
 
@@ -18,8 +17,6 @@ export interface Services {
   rs: ResourceSpaceClient
   cs: (instance: string) => CollectionSpaceClient
   log: Logger
-  /** Serialises pushes of one resource inside this process (the store's lock does it across processes). */
-  pushLock: KeyedLock
   /** Work that goes on after its caller was answered; shutdown waits for it. */
   background: Set<Promise<unknown>>
 }
@@ -43,8 +40,9 @@ export interface ActionContext {
   /**
    * Set once an api_webhooks caller has been answered: from then on nothing may be written into RS (RS
    * re-reads the resource after the answer; a later write makes the person's next save an edit conflict).
-   * Checked and set under `rsGate`, so no write can be under way when the answer goes out.
+   * Checked and set under the RS gate (see underRsGate), so no write is under way when the answer goes out.
    */
   answered: boolean
-  rsGate: KeyedLock
+  /** The tail of the action's RS writes: each write, and the deadline's answer, waits for the one before. */
+  rsGate: Promise<void>
 }

@@ -34,14 +34,21 @@ export function diffFields (ctx: ActionContext, desired: DesiredValue[]): FieldC
  */
 export async function writeFields (ctx: ActionContext, changes: FieldChange[]): Promise<FieldChange[]> {
   if (ctx.req.dryRun === true || changes.length === 0) return []
-  return await ctx.rsGate.run('rs', async () => {
+  return await underRsGate(ctx, async () => {
     if (!ctx.answered) return await writeFieldsNow(ctx, changes)
     ctx.log.info({ fields: changes.map(c => c.field) }, 'RS not written: the button was already answered')
     return []
   })
 }
 
-/** The writes themselves; callers hold `ctx.rsGate`. */
+/** Runs `work` after every RS write (or answer) of this action queued before it. */
+export async function underRsGate<T> (ctx: ActionContext, work: () => Promise<T>): Promise<T> {
+  const turn = ctx.rsGate.then(work)
+  ctx.rsGate = turn.then(() => {}, () => {})
+  return await turn
+}
+
+/** The writes themselves; callers run under the RS gate. */
 export async function writeFieldsNow (ctx: ActionContext, changes: FieldChange[]): Promise<FieldChange[]> {
   const { store, rs } = ctx.services
   const pending = changes.map(c => ({ ...c, writtenAt: null as string | null }))

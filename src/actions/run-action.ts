@@ -12,12 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { trackUpstreamCalls, type UpstreamCall } from '../clients/http.js'
 import { SpacelinkError, UpstreamError } from '../errors.js'
 import { absoluteUrl } from '../http/hal.js'
-import { KeyedLock } from '../push/keyed-lock.js'
 import type { ActionContext, ActionMemo, Services } from './action-context.js'
 import { httpStatusOf, statusSentence } from './outcome.js'
 import { reportToRs } from './report.js'
 import { findField } from './resource-context.js'
-import { writeFieldsNow } from './rs-writes.js'
+import { underRsGate, writeFieldsNow } from './rs-writes.js'
 import type { ActionRequest, ActionResult, HandlerResult, QueryType } from './types.js'
 import { validateCspaceId } from './handlers/validate-cspace-id.js'
 import { retrieveMetadata } from './handlers/retrieve-metadata.js'
@@ -53,7 +52,7 @@ export async function runAction (services: Services, req: ActionRequest, opts: {
     throw new SpacelinkError('STORE_UNAVAILABLE', 503, 'spacelink cannot reach its database', 'the action was not started because spacelink cannot record it; try again shortly', {}, { cause: err })
   })
   const log = services.log.child({ rsid: req.rsid, queryType: req.queryType, transaction: tx.id })
-  const ctx: ActionContext = { services, req, transactionId: tx.id, memo: opts.memo ?? {}, log, details: { raw: null, mapped: null }, rsWrites: [], answered: false, rsGate: new KeyedLock() }
+  const ctx: ActionContext = { services, req, transactionId: tx.id, memo: opts.memo ?? {}, log, details: { raw: null, mapped: null }, rsWrites: [], answered: false, rsGate: Promise.resolve() }
   const handler = opts.handler ?? handlers[req.queryType]
   const started = performance.now()
   const { done, calls } = trackUpstreamCalls(async () => await settle(ctx, handler))
@@ -80,7 +79,7 @@ async function beforeDeadline (ctx: ActionContext, done: Promise<Settled>, deadl
   if (outcome !== undefined) return outcome
   let finished: Settled | undefined
   done.then(s => { finished = s }, () => {})
-  await ctx.rsGate.run('rs', async () => {
+  await underRsGate(ctx, async () => {
     await Promise.resolve()
     if (finished !== undefined) return
     ctx.answered = true

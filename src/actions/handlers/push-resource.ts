@@ -26,7 +26,8 @@ export async function pushResource (ctx: ActionContext): Promise<HandlerResult> 
 /** The push for an already resolved resource (also used by push-resource-group and the nightly sync). */
 export async function pushResolved (ctx: ActionContext, resolved: Resolved, extraValues: DesiredValue[] = []): Promise<HandlerResult> {
   const { services, req } = ctx
-  return await services.pushLock.run(String(req.rsid), async () => await services.store.locks.withResourceLock(`push:${req.rsid}`, async () => {
+  // One push per resource at a time, in this process and across replicas (the store queues and times out).
+  return await services.store.locks.withResourceLock(`push:${req.rsid}`, async () => {
     const sizes = await services.rs.getResourceAllImageSizes(req.rsid)
     const size = chooseSize(sizes, resolved.instance.derivative.sizes, req.size)
     const base = { instance: resolved.instanceName, accessionNumber: resolved.accessionNumber, object: resolved.object }
@@ -48,7 +49,7 @@ export async function pushResolved (ctx: ActionContext, resolved: Resolved, extr
     const written = await reportToRs(ctx, { message, cspaceUrl: resolved.object.url, synced: 'true', values: extraValues })
     await services.store.links.update(link.id, { step: 'done' })
     return { ...base, outcome: 'pushed', message, size: size.sizeCode, linkId: link.id, ...(link.mediaCsid === null ? {} : { mediaCsid: link.mediaCsid }), written }
-  }))
+  })
 }
 
 async function noDerivative (ctx: ActionContext, resolved: Resolved, problem: string, extraValues: DesiredValue[]): Promise<HandlerResult> {

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto'
 import { blobName } from '../../../src/push/blob-name.js'
 import { identificationKey, mediaFields } from '../../../src/push/media-fields.js'
 import { HashingStream } from '../../../src/push/hashing-stream.js'
-import { KeyedLock } from '../../../src/push/keyed-lock.js'
 import { chooseSize } from '../../../src/push/derivative.js'
 import type { InstanceConfig } from '../../../src/config/schema.js'
 
@@ -46,15 +45,6 @@ t.test('the hashing stream passes bytes through and digests them', async t => {
 t.test('a truncated download fails the stream', async t => {
   const hashing = new HashingStream(10)
   await t.rejects(pipeline(Readable.from([Buffer.alloc(5)]), hashing, async function * (src) { for await (const _ of src) yield _ }), /truncated/)
-})
-
-t.test('the keyed lock serialises one key and lets others run', async t => {
-  const lock = new KeyedLock()
-  const order: string[] = []
-  const slow = async (name: string, ms: number): Promise<void> => { order.push(`${name}+`); await new Promise(resolve => setTimeout(resolve, ms)); order.push(`${name}-`) }
-  await Promise.all([lock.run('a', async () => await slow('a1', 30)), lock.run('a', async () => await slow('a2', 1)), lock.run('b', async () => await slow('b1', 1))])
-  t.ok(order.indexOf('a1-') < order.indexOf('a2+'), 'the second a waits for the first')
-  t.ok(order.indexOf('b1-') < order.indexOf('a1-'), 'b does not wait for a')
 })
 
 t.test('the first preferred size RS has wins; none gives a reason', async t => {
