@@ -38,7 +38,19 @@ const handlers: Record<QueryType, Handler> = {
 
 type Settled = { ok: true, value: HandlerResult } | { ok: false, error: unknown }
 
-export async function runAction (services: Services, req: ActionRequest, opts: { memo?: ActionMemo, handler?: Handler, queryTypeLabel?: string } = {}): Promise<ActionResult> {
+export interface RunOptions {
+  memo?: ActionMemo
+  handler?: Handler
+  queryTypeLabel?: string
+  /**
+   * Answer a failure that is not an outcome (a lock timeout, a resource gone, a refused value) as an
+   * `upstream-error` result instead of throwing: for callers working through a list (the nightly sync,
+   * push-resource-group), where one item must never stop the others.
+   */
+  keepGoing?: boolean
+}
+
+export async function runAction (services: Services, req: ActionRequest, opts: RunOptions = {}): Promise<ActionResult> {
   const { store } = services
   const tx = await store.transactions.create({
     caller: req.caller,
@@ -66,9 +78,9 @@ export async function runAction (services: Services, req: ActionRequest, opts: {
       background.finally(() => services.background.delete(background)).catch(() => {})
       return answeredInBackground(ctx, tx.id)
     }
-    return await conclude(ctx, tx.id, early, calls, started)
+    return await conclude(ctx, tx.id, early, calls, started, opts.keepGoing === true)
   }
-  return await conclude(ctx, tx.id, await done, calls, started)
+  return await conclude(ctx, tx.id, await done, calls, started, opts.keepGoing === true)
 }
 
 /** Waits for the action until the deadline; past it, marks the action answered and tells RS (under the gate). */
@@ -110,9 +122,22 @@ function answeredInBackground (ctx: ActionContext, transactionId: string): Actio
 }
 
 /** Stores the outcome and turns it into the caller's answer (or re-throws what is not an outcome). */
-async function conclude (ctx: ActionContext, transactionId: string, settled: Settled, calls: UpstreamCall[], started: number): Promise<ActionResult> {
+async function conclude (ctx: ActionContext, transactionId: string, settled: Settled, calls: UpstreamCall[], started: number, keepGoing: boolean): Promise<ActionResult> {
   await record(ctx, transactionId, settled, calls, started, '')
-  if (!settled.ok) throw settled.error
+  if (!settled.ok) {
+    if (!keepGoing) throw settled.error
+    const err = settled.error
+    return {
+      transactionId,
+      rsid: ctx.req.rsid,
+      queryType: ctx.req.queryType,
+      instance: ctx.req.instance ?? null,
+      outcome: 'upstream-error',
+      httpStatus: err instanceof SpacelinkError ? err.status : 500,
+      message: `upstream-error: ${err instanceof Error ? err.message : String(err)}`,
+      wroteRs: ctx.rsWrites.some(w => w.writtenAt !== null)
+    }
+  }
   const r = settled.value
   const { written, ...rest } = r
   return { ...rest, transactionId, rsid: ctx.req.rsid, queryType: ctx.req.queryType, httpStatus: r.httpStatus ?? httpStatusOf[r.outcome], wroteRs: ctx.rsWrites.some(w => w.writtenAt !== null), ...(written === undefined || written.length === 0 ? {} : { rsWrites: written }) }

@@ -106,7 +106,7 @@ export async function runSync (services: Services, instanceName: string, opts: S
       counts[result.outcome] = (counts[result.outcome] ?? 0) + 1
       const failed = !successfulOutcomes.includes(result.outcome)
       if (failed) failures.push({ rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message })
-      await store.syncRuns.addItem(run.id, { rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, transactionId: result.transactionId === '' ? null : result.transactionId })
+      await store.syncRuns.addItem(run.id, { rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, transactionId: result.transactionId })
       progress.done++
       progress.failures = failures.length
       opts.onProgress?.({ ...progress })
@@ -129,22 +129,16 @@ export async function runSync (services: Services, instanceName: string, opts: S
 /** An item whose upstream failed in a way worth retrying is run again after a backoff; the push resumes. */
 async function syncWithRetries (services: Services, instanceName: string, instance: InstanceConfig, candidate: Candidate, runId: string, dryRun: boolean): Promise<ActionResult> {
   for (let attempt = 0; ; attempt++) {
-    let result: ActionResult
-    try {
-      result = await runAction(services, {
-        rsid: candidate.rsid,
-        queryType: candidate.kind === 'refresh' ? 'retrieve-metadata' : 'push-resource',
-        caller: 'sync',
-        instance: instanceName,
-        dryRun,
-        syncRunId: runId
-      }, { handler: candidate.kind === 'refresh' ? refreshItem : syncItem, queryTypeLabel: candidate.kind === 'refresh' ? 'sync-refresh' : 'sync' })
-    } catch (err) {
-      // Not an upstream failure: a bad value in RS (e.g. an option not allowed), a resource gone. Known, not retried.
-      const e = err instanceof SpacelinkError ? err : undefined
-      return { transactionId: '', rsid: candidate.rsid, queryType: 'push-resource', instance: instanceName, outcome: 'upstream-error', httpStatus: e?.status ?? 500, message: `upstream-error: ${e?.message ?? String(err)}`, wroteRs: false }
-    }
-    if (result.outcome !== 'upstream-error' || attempt >= itemRetries) return result
+    const result = await runAction(services, {
+      rsid: candidate.rsid,
+      queryType: candidate.kind === 'refresh' ? 'retrieve-metadata' : 'push-resource',
+      caller: 'sync',
+      instance: instanceName,
+      dryRun,
+      syncRunId: runId
+    }, { handler: candidate.kind === 'refresh' ? refreshItem : syncItem, queryTypeLabel: candidate.kind === 'refresh' ? 'sync-refresh' : 'sync', keepGoing: true })
+    // Only upstream trouble is worth another try (5xx, timeouts); a refused value or a gone resource is not.
+    if (result.outcome !== 'upstream-error' || result.httpStatus < 500 || attempt >= itemRetries) return result
     services.log.info({ rsid: candidate.rsid, attempt }, 'retrying sync item after an upstream error')
     await sleep(backoffDelay(attempt + 1, { retries: itemRetries, baseDelayMs: services.config.sync.retryBaseDelayMs, maxDelayMs: 10_000 }))
   }

@@ -229,3 +229,16 @@ t.test('a download answered by a login redirect or an HTML page is no-derivative
   t.equal(h.cs.state().blobs.length, 0)
   t.equal(h.cs.state().media.length, 0)
 })
+
+t.test('push-resource-group: a member that fails does not stop the others', async t => {
+  const h = await startHarness(t)
+  // The second member (15) vanishes from RS between the group search and its push: RS answers `false`.
+  let reads = 0
+  h.rs.faults.add({ match: req => req.operation === 'get_resource_data' && ++reads === 2, kind: 'status', status: 200, contentType: 'application/json', body: 'false' })
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=14&query_type=push-resource-group', headers: json(h) })
+  t.equal(res.statusCode, 200)
+  const members = res.json().members as Array<{ rsid: number, outcome: string, transaction: string }>
+  t.same(members.map(m => [m.rsid, m.outcome]), [[14, 'pushed'], [15, 'upstream-error'], [16, 'pushed']])
+  t.ok(members.every(m => m.transaction !== ''), 'every member, failed or not, has its transaction')
+  t.equal(h.cs.state('film').media.length, 2, 'the members after the failure were pushed')
+})

@@ -17,8 +17,8 @@ export async function pushResourceGroup (ctx: ActionContext): Promise<HandlerRes
   const results: ActionResult[] = []
   for (const rsid of members) {
     const member = rsid === ctx.req.rsid
-      ? await runAction(ctx.services, { ...ctx.req, queryType: 'push-resource' }, { handler: async c => await pushResolved(c, { ...resolved }), memo: ctx.memo })
-      : await runAction(ctx.services, { ...ctx.req, rsid, queryType: 'push-resource' }, { handler: async c => await pushResolved(c, { ...resolved, loaded: await loadResource(c) }) })
+      ? await runAction(ctx.services, { ...ctx.req, queryType: 'push-resource' }, { handler: async c => await pushResolved(c, { ...resolved }), memo: ctx.memo, keepGoing: true })
+      : await runAction(ctx.services, { ...ctx.req, rsid, queryType: 'push-resource' }, { handler: async c => await pushResolved(c, { ...resolved, loaded: await loadResource(c) }), keepGoing: true })
     results.push(member)
   }
   const counts = new Map<string, number>()
