@@ -41,8 +41,9 @@ const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
         .then(summary => { if (summary.status === 'failed') request.log.warn({ summary }, 'sync run failed') }, reject)
     })
     const run = await spacelink.store.syncRuns.get(runId)
+    if (run === undefined) throw new Error(`sync run ${runId} was started but cannot be read back`)
     reply.header('location', apiUrl(spacelink.config, `/api/v1/sync-runs/${runId}`))
-    return await reply.code(202).type('application/hal+json; charset=utf-8').send(syncRunView(spacelink.config, run ?? (() => { throw new Error('run vanished') })()))
+    return await reply.code(202).type('application/hal+json; charset=utf-8').send(syncRunView(spacelink.config, run))
   })
 
   /** GET /api/v1/sync-runs */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { MockAgent, type Interceptable } from 'undici'
 import { ResourceSpaceClient } from '../../../src/clients/resourcespace.js'
-import { SpacelinkError, UpstreamError } from '../../../src/errors.js'
+import { UpstreamError } from '../../../src/errors.js'
+import { rejection } from '../../helpers/rejection.js'
 
 const origin = 'http://rs.test'
 const key = 'testkey123'
@@ -72,16 +73,6 @@ const typeFields = [
   { ref: '93', name: 'subjects', title: 'Subjects', type: '2' },
   { ref: '94', name: 'keywords', title: 'Keywords', type: '9' }
 ]
-
-async function rejection (promise: Promise<unknown>): Promise<SpacelinkError> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof SpacelinkError) return err
-    throw err
-  }
-  throw new Error('expected a rejection')
-}
 
 t.test('requests are signed exactly as sent (spec worked example)', async (t) => {
   const { client, sent, reply } = setup(t)

@@ -5,8 +5,8 @@ import { request } from 'undici'
 import { createDispatcher } from '../../../src/clients/http.js'
 import { ResourceSpaceClient } from '../../../src/clients/resourcespace.js'
 import { buildRsQuery, signedRsQuery } from '../../../src/clients/rs-signing.js'
-import { SpacelinkError } from '../../../src/errors.js'
 import { buildResourceSpaceApp, RS_SIMULATOR_KEY, startResourceSpaceSimulator, type RsSimulator } from '../../../src/simulators/resourcespace/index.js'
+import { rejection } from '../../helpers/rejection.js'
 
 interface Teardown {
   teardown: (fn: () => unknown) => void
@@ -30,16 +30,6 @@ async function rawCall (sim: RsSimulator, fn: string, params: Array<[string, str
   const query = tamper(signedRsQuery(sim.key, buildRsQuery(sim.user, fn, params)))
   const res = await request(`${sim.apiUrl}?${query}`)
   return { status: res.statusCode, type: String(res.headers['content-type']), text: await res.body.text() }
-}
-
-async function rejection (promise: Promise<unknown>): Promise<SpacelinkError> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof SpacelinkError) return err
-    throw err
-  }
-  throw new Error('expected a rejection')
 }
 
 function pngSize (bytes: Buffer): { width: number, height: number } {
