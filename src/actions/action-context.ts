@@ -22,6 +22,8 @@ export interface Services {
 }
 
 export interface ActionMemo {
+  /** The resource's type, when a search already said it (the nightly sync): only the fields are read then. */
+  resourceType?: number
   loaded?: LoadedResource
   match?: { accessionNumber: string, result: ObjectMatch }
   record?: CsRecord

@@ -29,8 +29,14 @@ export interface EarlyOutcome {
 
 export async function loadResource (ctx: ActionContext): Promise<LoadedResource> {
   if (ctx.memo.loaded === undefined) {
-    const { resource, fields } = await ctx.services.rs.getResourceFields(ctx.req.rsid)
-    ctx.memo.loaded = { rsid: ctx.req.rsid, resource, fields }
+    const { rs } = ctx.services
+    const { rsid } = ctx.req
+    const known = ctx.memo.resourceType
+    // RS answers field data even for a resource that does not exist, so only a row RS has just listed
+    // (its type known from the search) may skip reading the row itself.
+    ctx.memo.loaded = known === undefined
+      ? { rsid, ...await rs.getResourceFields(rsid) }
+      : { rsid, resource: { ref: rsid, resourceType: known }, fields: await rs.getResourceFieldData(rsid) }
   }
   return ctx.memo.loaded
 }

@@ -11,7 +11,8 @@ import type { CsObjectRef } from './types.js'
 
 export interface LoadedResource {
   rsid: number
-  resource: ResourceData
+  /** What the actions use of the resource row (its type picks the instance). */
+  resource: Pick<ResourceData, 'ref' | 'resourceType'>
   fields: FieldValue[]
 }
 

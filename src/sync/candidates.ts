@@ -10,6 +10,8 @@ import type { InstanceConfig } from '../config/schema.js'
 
 export interface Candidate {
   rsid: number
+  /** From the search row, for resources the candidate search listed. */
+  resourceType?: number
   kind: 'new' | 'retry' | 'refresh'
 }
 
@@ -33,13 +35,13 @@ export async function * findCandidates (services: Services, instanceName: string
   const syncedRef = await rs.resolveFieldRef(config.resourcespace.fields.synced)
   // Every page is read before the first item runs: syncing an item sets its synced field, which takes it
   // out of this very search, so offset paging while items are processed skips rows (a 1,000-resource run
-  // synced only about 600). Only the refs are kept: 100,000 candidates are under a megabyte.
-  const fresh = new Set<number>()
+  // synced only about 600). Only ref and type are kept: 100,000 candidates are a few megabytes.
+  const fresh = new Map<number, number>()
   for await (const page of rs.searchPages(`!empty${syncedRef}`, { restypes })) {
-    for (const row of page) if (fresh.size < limit) fresh.add(row.ref)
+    for (const row of page) if (fresh.size < limit) fresh.set(row.ref, row.resourceType)
     if (fresh.size >= limit) break
   }
-  for (const rsid of fresh) if (take(rsid)) yield { rsid, kind: 'new' }
+  for (const [rsid, resourceType] of fresh) if (take(rsid)) yield { rsid, resourceType, kind: 'new' }
 
   const failed = await store.syncRuns.itemsFailedFor(instanceName)
   if (failed.length > 0 && seen.size < limit) {

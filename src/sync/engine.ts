@@ -136,7 +136,7 @@ async function syncWithRetries (services: Services, instanceName: string, instan
       instance: instanceName,
       dryRun,
       syncRunId: runId
-    }, { handler: candidate.kind === 'refresh' ? refreshItem : syncItem, queryTypeLabel: candidate.kind === 'refresh' ? 'sync-refresh' : 'sync', keepGoing: true })
+    }, { handler: candidate.kind === 'refresh' ? refreshItem : syncItem, queryTypeLabel: candidate.kind === 'refresh' ? 'sync-refresh' : 'sync', keepGoing: true, memo: candidate.resourceType === undefined ? {} : { resourceType: candidate.resourceType } })
     // Only upstream trouble is worth another try (5xx, timeouts); a refused value or a gone resource is not.
     if (result.outcome !== 'upstream-error' || result.httpStatus < 500 || attempt >= itemRetries) return result
     services.log.info({ rsid: candidate.rsid, attempt }, 'retrying sync item after an upstream error')

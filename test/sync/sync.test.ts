@@ -74,6 +74,9 @@ t.test('a run over the sample museum: every resource in its expected outcome, CS
   t.equal(summary.total, artCandidates.length, 'every unsynced photo is a candidate, nothing else')
   t.same(summary.counts, { pushed: artPushed.length, ambiguous: 1, 'not-found': 1, 'no-accession-number': 1, 'no-derivative': 1 })
   t.same(summary.failures.map(f => [f.rsid, f.outcome]).sort((a, b) => Number(a[0]) - Number(b[0])), Object.entries(expectedFailures).map(([rsid, o]) => [Number(rsid), o]))
+  const calls = h.rs.state().calls
+  t.equal(calls.get_resource_data ?? 0, 0, 'the resource row is not read again: the candidate search already gave its type')
+  t.equal(calls.get_resource_field_data, artCandidates.length, 'one field read per item')
 
   const outcomes = await itemOutcomes(h, summary.runId)
   t.same([...outcomes.keys()].sort((a, b) => a - b), artCandidates, 'one recorded item per candidate')
