@@ -16,7 +16,9 @@ export default fp<AppOptions>(async function schedulerPlugin (fastify, opts) {
     if (config.schedule === undefined) continue
     jobs.push(new Cron(config.schedule, { protect: true, name: `sync-${instance}` }, async () => {
       try {
-        const summary = await runSync(fastify.spacelink, instance)
+        const running = runSync(fastify.spacelink, instance, { signal: fastify.spacelink.stopping })
+        fastify.spacelink.track(running)
+        const summary = await running
         fastify.log.info({ instance, runId: summary.runId, counts: summary.counts, status: summary.status }, 'scheduled sync done')
       } catch (err) {
         if (err instanceof SpacelinkError && err.code === 'SYNC_RUNNING') fastify.log.info({ instance }, 'scheduled sync skipped: a run is in progress')

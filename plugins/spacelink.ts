@@ -19,6 +19,7 @@ export default fp<AppOptions>(async function spacelinkPlugin (fastify, opts) {
     ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.rsDispatcher === undefined ? {} : { rsDispatcher: opts.rsDispatcher }),
     ...(opts.csDispatcher === undefined ? {} : { csDispatcher: opts.csDispatcher }),
+    ...(opts.services === undefined ? {} : { services: opts.services }),
     logger: fastify.log as never
   })
   fastify.decorate('spacelink', spacelink)

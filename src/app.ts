@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyPluginOptions } from 'fastify'
 import autoload from '@fastify/autoload'
 import type { Dispatcher } from 'undici'
 import type { Config } from './config/schema.js'
-import type { Spacelink } from './spacelink.js'
+import type { Spacelink, SpacelinkOptions } from './spacelink.js'
 import type { Store } from './store/index.js'
 import { problemContentType, problemFromError, problem } from './http/problem.js'
 
@@ -21,6 +21,8 @@ export interface AppOptions extends FastifyPluginOptions {
   csDispatcher?: Dispatcher
   /** Start the per-instance sync schedules (the server does; tests usually do not). */
   schedule?: boolean
+  /** Replacements for the clock and the deadline timer (tests). */
+  services?: SpacelinkOptions['services']
 }
 
 const root = path.join(import.meta.dirname, '..')

@@ -10,11 +10,14 @@ import { loadConfig, ConfigError } from './config/load.js'
 import { checkConfig, formatProblems } from './config/check.js'
 import type { Config } from './config/schema.js'
 import { openStore } from './store/index.js'
+import { createUpstreams } from './clients/upstreams.js'
+import { findingsTable, onlineCheck } from './diagnostics/online-check.js'
 import { createSpacelink } from './spacelink.js'
 import { runSync } from './sync/engine.js'
 import { progressReporter, summaryTable } from './sync/report.js'
 import type { QueryType } from './actions/types.js'
 import { SpacelinkError } from './errors.js'
+import { isSuccess } from './vocabulary.js'
 
 function positiveInt (value: string): number {
   if (!/^[1-9]\d*$/.test(value) || Number(value) >= 2 ** 31) throw new InvalidArgumentError('must be a positive integer')
@@ -56,12 +59,19 @@ export function buildCli (): Command {
       const config = configFrom(program.opts())
       const spacelink = await createSpacelink({ config, logger: logger() })
       const reporter = progressReporter(process.stderr)
+      // Ctrl-C or SIGTERM: stop at the next item boundary, print what was done; the next run picks up the rest.
+      const stop = new AbortController()
+      const onSignal = (): void => { stop.abort() }
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
       try {
-        const summary = await runSync(spacelink, instance, { ...opts, onProgress: p => reporter.update(p) })
+        const summary = await runSync(spacelink, instance, { ...opts, signal: stop.signal, onProgress: p => reporter.update(p) })
         reporter.stop()
         process.stdout.write(summaryTable(summary))
         process.exitCode = summary.status === 'finished' ? 0 : 1
       } finally {
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
         reporter.stop()
         await spacelink.close()
       }
@@ -79,10 +89,11 @@ export function buildCli (): Command {
         const spacelink = await createSpacelink({ config: configFrom(program.opts()), logger: logger() })
         try {
           const result = await spacelink.run({ rsid, queryType: queryType as QueryType, caller: 'cli', instance, dryRun: opts.dryRun === true, force: opts.force === true, ...(opts.size === undefined ? {} : { size: opts.size }) })
-          process.stdout.write(`${result.outcome}: ${result.message}\n`)
-          for (const c of result.changes ?? []) process.stdout.write(`  ${c.field}: ${JSON.stringify(c.previous)} → ${JSON.stringify(c.value)}\n`)
+          process.stdout.write(`${result.message}\n`)
+          for (const c of result.changes ?? []) process.stdout.write(`  ${c.title ?? c.field}: ${JSON.stringify(c.previous)} → ${JSON.stringify(c.value)}\n`)
           process.stdout.write(`transaction ${result.transactionId}\n`)
-          process.exitCode = result.httpStatus >= 500 ? 1 : 0
+          // A failure outcome (not found, ambiguous, no derivative, upstream error) is a failed command.
+          process.exitCode = isSuccess(result.outcome) ? 0 : 1
         } finally {
           await spacelink.close()
         }
@@ -93,15 +104,28 @@ export function buildCli (): Command {
   configCommand.command('check')
     .description('validate the configuration file and print every problem with its key path')
     .option('-c, --config <file>', 'configuration file (default: $SPACELINK_CONFIG)')
-    .action((opts: { config?: string }) => {
+    .option('--online', 'also connect to RS and each CS instance: fields, types, options and permissions, in a table')
+    .action(async (opts: { config?: string, online?: boolean }) => {
       const path = opts.config ?? program.opts<{ config?: string }>().config
       const problems = checkConfig({ ...(path === undefined ? {} : { path }), env: process.env })
-      if (problems.length === 0) {
-        process.stdout.write(`configuration ${path ?? process.env.SPACELINK_CONFIG ?? ''} is valid\n`)
+      if (problems.length > 0) {
+        process.stderr.write(`${formatProblems(problems)}\n${problems.length} problem(s)\n`)
+        process.exitCode = 1
         return
       }
-      process.stderr.write(`${formatProblems(problems)}\n${problems.length} problem(s)\n`)
-      process.exitCode = 1
+      process.stdout.write(`configuration ${path ?? process.env.SPACELINK_CONFIG ?? ''} is valid\n`)
+      if (opts.online !== true) return
+      const config = configFrom({ ...(path === undefined ? {} : { config: path }) })
+      const upstreams = createUpstreams(config)
+      try {
+        const findings = await onlineCheck(config, upstreams.rs, upstreams.cs)
+        process.stdout.write(findingsTable(findings))
+        const count = findings.filter(f => f.verdict === 'problem').length
+        process.stdout.write(count === 0 ? 'online check: no problems\n' : `online check: ${count} problem(s)\n`)
+        process.exitCode = count === 0 ? 0 : 1
+      } finally {
+        await upstreams.close()
+      }
     })
 
   program.command('migrate')

@@ -4,7 +4,9 @@
  * error handler turns them into RFC 9457 problem details; the CLI prints `title: message`.
  */
 
-export type UpstreamSystem = 'resourcespace' | 'collectionspace'
+import type { UpstreamSystem } from './vocabulary.js'
+
+export type { UpstreamSystem }
 
 export class SpacelinkError extends Error {
   readonly code: string
@@ -84,20 +86,25 @@ export function upstreamUnreachable (system: UpstreamSystem, operation: string, 
   })
 }
 
-/** The upstream answered with a status that means failure. 5xx and 429 are worth retrying, 4xx are not. */
+/**
+ * The upstream answered with a status that means failure. 401 means the credentials themselves were
+ * refused; 403 means they were accepted but this user may not do this (a permission, not a password:
+ * the caller explains which with `forbidden`). 5xx and 429 are worth retrying, other 4xx are not.
+ */
 export function upstreamStatus (system: UpstreamSystem, operation: string, statusCode: number, bodySnippet = ''): UpstreamError {
-  if (statusCode === 401 || statusCode === 403) {
+  if (statusCode === 401) {
     return new UpstreamError({
       code: 'UPSTREAM_AUTH',
       status: 502,
       title: `${systemName[system]} refused spacelink's credentials`,
       system,
       operation,
-      message: `${systemName[system]} answered ${statusCode} to ${operation}: check spacelink's ${system === 'resourcespace' ? 'RS user and API key' : 'CS user and password'}`,
+      message: `${systemName[system]} answered 401 to ${operation}: check spacelink's ${system === 'resourcespace' ? 'RS user and API key' : 'CS user and password'}`,
       retryable: false,
       upstreamStatus: statusCode
     })
   }
+  if (statusCode === 403) return upstreamForbidden(system, operation, `${systemName[system]} answered 403 to ${operation}: the user spacelink acts as is not allowed to do this`)
   const retryable = statusCode >= 500 || statusCode === 429
   const snippet = bodySnippet.trim().slice(0, 200)
   return new UpstreamError({
@@ -109,6 +116,20 @@ export function upstreamStatus (system: UpstreamSystem, operation: string, statu
     message: `${systemName[system]} answered ${statusCode} to ${operation}${snippet === '' ? '' : `: ${snippet}`}`,
     retryable,
     upstreamStatus: statusCode
+  })
+}
+
+/** The credentials were accepted but the user lacks a permission; `message` names the call and the permission. */
+export function upstreamForbidden (system: UpstreamSystem, operation: string, message: string): UpstreamError {
+  return new UpstreamError({
+    code: 'UPSTREAM_FORBIDDEN',
+    status: 502,
+    title: `${systemName[system]} refused a call to spacelink's user`,
+    system,
+    operation,
+    message,
+    retryable: false,
+    upstreamStatus: 403
   })
 }
 

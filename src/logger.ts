@@ -4,6 +4,7 @@
  */
 import type { FastifyLoggerOptions } from 'fastify'
 import type { LoggerOptions } from 'pino'
+import { redactUrl } from './util/url.js'
 
 export const redactPaths = [
   'req.headers.authorization',
@@ -17,11 +18,6 @@ export const redactPaths = [
   '*.key',
   '*.password'
 ]
-
-/** Removes `key`, `sign` and `hash` values from a URL before it is logged. */
-export function redactUrl (url: string): string {
-  return url.replace(/([?&](?:key|sign|hash|access_key|k)=)[^&#]*/gi, '$1[redacted]')
-}
 
 export function loggerOptions (level: string, plain = false): FastifyLoggerOptions & LoggerOptions {
   return {

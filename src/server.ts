@@ -15,6 +15,8 @@ export async function buildServer (config: Config, extra: Partial<AppOptions> = 
   const server = Fastify({
     logger: { ...loggerOptions(process.env.LOG_LEVEL ?? config.server.logLevel, logStream !== undefined), ...(logStream === undefined ? {} : { stream: logStream }) },
     bodyLimit: config.server.bodyLimit,
+    // Loading the route and plugin files can take long on a loaded machine (or under a TypeScript loader): be patient.
+    pluginTimeout: 120_000,
     connectionTimeout: 0,
     requestTimeout: 120_000,
     keepAliveTimeout: 72_000,

@@ -1,16 +1,10 @@
 /**
- * The outcome words used everywhere (JSON, HTML, the RS status field, logs; PRODUCT.md §2), the HTTP
- * status each one answers with, and the one-line sentence spacelink writes into the RS status field.
+ * How an outcome is said: the HTTP status each one answers with, the problem code of the failures, and
+ * the one sentence a person reads in RS, the result page, the CLI and the JSON `message` (composed only
+ * here, so the outcome word is never said twice).
  */
-
-export const outcomes = [
-  'valid', 'updated', 'unchanged', 'pushed', 'already-pushed', 'reverted', 'status',
-  'not-found', 'ambiguous', 'no-accession-number', 'no-derivative', 'no-instance', 'conflict', 'upstream-error'
-] as const
-export type Outcome = typeof outcomes[number]
-
-/** Outcomes that mean "spacelink did what was asked" (the RS synced flag may be set after them). */
-export const successOutcomes: ReadonlySet<Outcome> = new Set(['valid', 'updated', 'unchanged', 'pushed', 'already-pushed', 'reverted', 'status'])
+import type { Outcome } from '../vocabulary.js'
+import type { RefusedValue } from './types.js'
 
 export const httpStatusOf: Record<Outcome, number> = {
   valid: 200,
@@ -20,6 +14,7 @@ export const httpStatusOf: Record<Outcome, number> = {
   'already-pushed': 200,
   reverted: 200,
   status: 200,
+  'in-progress': 202,
   'not-found': 422,
   ambiguous: 422,
   'no-accession-number': 422,
@@ -40,8 +35,13 @@ export const problemOf: Partial<Record<Outcome, { code: string, title: string }>
   'upstream-error': { code: 'UPSTREAM_ERROR', title: 'An upstream system failed' }
 }
 
-/** `2026-11-21 14:02 spacelink: pushed …` — minute precision in UTC, so every reader sees one clock. */
-export function statusSentence (message: string, at = new Date()): string {
-  const stamp = at.toISOString().slice(0, 16).replace('T', ' ')
-  return `${stamp} spacelink: ${message}`
+/** `pushed: 'scr' to CollectionSpace object 2019.12.3 (media 4f2a…)`, plus the values RS would not keep. */
+export function describe (outcome: Outcome, detail: string, refused: readonly RefusedValue[] = []): string {
+  const notWritten = refused.length === 0 ? '' : ` (not written: ${refused.map(r => `${r.title ?? r.field}: ${r.reason}`).join('; ')})`
+  return `${outcome}: ${detail}${notWritten}`
+}
+
+/** `2026-11-21 14:02 spacelink: pushed: …` — minute precision in UTC, so every reader sees one clock. */
+export function statusSentence (description: string, at: Date): string {
+  return `${at.toISOString().slice(0, 16).replace('T', ' ')} spacelink: ${description}`
 }

@@ -1,14 +1,18 @@
 /**
- * validate-cspace-id's core, shared by every action that needs the CS object: load the resource, choose
- * the instance, read the accession number and match exactly one non-deleted CS object. An early outcome
- * (no instance, no number, not found, ambiguous) comes back as a finished result for the handler to report.
+ * validate-cspace-id's core, shared by every action that needs the CS object: read the resource, choose
+ * the instance, find the accession number (the RS field first, then the original filename) and match
+ * exactly one non-deleted CS object. An early outcome (no instance, no number, not found, ambiguous)
+ * comes back as a finished result for the handler to report.
  */
-import type { InstanceConfig } from '../config/schema.js'
+import type { Config, FieldRef, InstanceConfig } from '../config/schema.js'
+import { accessionFromFilename } from '../config/accession-from-filename.js'
 import type { CollectionSpaceClient } from '../clients/collectionspace.js'
-import type { ActionContext } from './action-context.js'
-import { accessionNumberOf, chooseInstance, matchObject, type LoadedResource } from './resource-context.js'
+import type { FieldValue } from '../clients/resourcespace.js'
+import { isField } from '../clients/rs-fields.js'
+import { SpacelinkError } from '../errors.js'
+import type { Outcome } from '../vocabulary.js'
+import type { ActionContext, LoadedResource, ObjectMatch } from './context.js'
 import type { CsObjectRef } from './types.js'
-import type { Outcome } from './outcome.js'
 
 export interface Resolved {
   loaded: LoadedResource
@@ -21,37 +25,43 @@ export interface Resolved {
 
 export interface EarlyOutcome {
   outcome: Outcome
-  message: string
+  detail: string
   instanceName: string | null
   accessionNumber?: string
-  candidates?: Array<{ csid: string, objectNumber: string }>
+  candidates?: CsObjectRef[]
 }
 
+export function fieldValue (fields: readonly FieldValue[], ref: FieldRef): string {
+  return (fields.find(f => isField(f, ref))?.value ?? '').trim()
+}
+
+/** Reads the resource once per action (its row and fields in parallel; only the fields when a search already gave its type). */
 export async function loadResource (ctx: ActionContext): Promise<LoadedResource> {
-  if (ctx.memo.loaded === undefined) {
-    const { rs } = ctx.services
-    const { rsid } = ctx.req
-    const known = ctx.memo.resourceType
-    // RS answers field data even for a resource that does not exist, so only a row RS has just listed
-    // (its type known from the search) may skip reading the row itself.
-    ctx.memo.loaded = known === undefined
-      ? { rsid, ...await rs.getResourceFields(rsid) }
-      : { rsid, resource: { ref: rsid, resourceType: known }, fields: await rs.getResourceFieldData(rsid) }
-  }
-  return ctx.memo.loaded
+  if (ctx.memo.loaded !== undefined) return ctx.memo.loaded
+  const { rs } = ctx.services
+  const { rsid } = ctx.req
+  const known = ctx.memo.resourceType
+  // RS answers field data even for a resource that does not exist, so only a resource RS has just
+  // listed may skip reading its row.
+  const loaded = known === undefined
+    ? await rs.getResourceFields(rsid).then(({ resource, fields }) => ({ rsid, resourceType: resource.resourceType, fields }))
+    : { rsid, resourceType: known, fields: await rs.getResourceFieldData(rsid) }
+  ctx.memo.loaded = loaded
+  return loaded
 }
 
 export async function resolveObject (ctx: ActionContext): Promise<Resolved | EarlyOutcome> {
   const { config } = ctx.services
   const loaded = await loadResource(ctx)
-  const instanceName = chooseInstance(config, loaded.resource.resourceType, ctx.req.instance)
+  const instanceName = chooseInstance(config, loaded.resourceType, ctx.req.instance)
   if (instanceName === undefined) {
-    return { outcome: 'no-instance', instanceName: null, message: `resource type ${loaded.resource.resourceType} is not linked to any CollectionSpace instance` }
+    return { outcome: 'no-instance', instanceName: null, detail: `resource type ${loaded.resourceType} is not linked to any CollectionSpace instance` }
   }
+  ctx.memo.instanceName = instanceName
   const instance = config.instances[instanceName] as InstanceConfig
   const accessionNumber = accessionNumberOf(config, instance, loaded.fields)
   if (accessionNumber === undefined) {
-    return { outcome: 'no-accession-number', instanceName, message: 'no accession number: the accession number field is empty and the original filename does not contain one' }
+    return { outcome: 'no-accession-number', instanceName, detail: 'the accession number field is empty and the original filename does not contain one' }
   }
   const cs = ctx.services.cs(instanceName)
   if (ctx.memo.match?.accessionNumber !== accessionNumber) {
@@ -59,7 +69,7 @@ export async function resolveObject (ctx: ActionContext): Promise<Resolved | Ear
   }
   const match = ctx.memo.match.result
   if (match.kind === 'not-found') {
-    return { outcome: 'not-found', instanceName, accessionNumber, message: `accession number ${accessionNumber} matches no CollectionSpace object` }
+    return { outcome: 'not-found', instanceName, accessionNumber, detail: `accession number ${accessionNumber} matches no CollectionSpace object` }
   }
   if (match.kind === 'ambiguous') {
     return {
@@ -67,7 +77,7 @@ export async function resolveObject (ctx: ActionContext): Promise<Resolved | Ear
       instanceName,
       accessionNumber,
       candidates: match.candidates,
-      message: `accession number ${accessionNumber} matches ${match.candidates.length} CollectionSpace objects (${match.candidates.map(c => c.csid).join(', ')})`
+      detail: `accession number ${accessionNumber} matches ${match.candidates.length} CollectionSpace objects (${match.candidates.map(c => c.csid).join(', ')}); fix the number in CS or RS, then press again`
     }
   }
   return { loaded, instanceName, instance, cs, accessionNumber, object: match.object }
@@ -75,4 +85,45 @@ export async function resolveObject (ctx: ActionContext): Promise<Resolved | Ear
 
 export function isEarly (r: Resolved | EarlyOutcome): r is EarlyOutcome {
   return 'outcome' in r
+}
+
+/**
+ * The instance for a resource: the one asked for, else the one whose resource types include the
+ * resource's type, else the only one. `undefined` means no instance applies (answered as `no-instance`).
+ */
+export function chooseInstance (config: Config, resourceType: number, requested?: string): string | undefined {
+  if (requested !== undefined) {
+    if (config.instances[requested] === undefined) {
+      throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${requested}' is configured`, { instances: Object.keys(config.instances) })
+    }
+    return requested
+  }
+  const names = Object.keys(config.instances)
+  const byType = names.find(name => config.instances[name]?.resourceTypes.includes(resourceType))
+  if (byType !== undefined) return byType
+  return names.length === 1 ? names[0] : undefined
+}
+
+/** The accession number: the RS field when the instance reads it, else the original filename through the pattern. */
+export function accessionNumberOf (config: Config, instance: InstanceConfig, fields: readonly FieldValue[]): string | undefined {
+  if (instance.accessionNumber.fromField) {
+    const fromField = fieldValue(fields, config.resourcespace.fields.accessionNumber)
+    if (fromField !== '') return fromField
+  }
+  const filename = fieldValue(fields, config.resourcespace.fields.originalFilename)
+  if (filename === '') return undefined
+  const fromName = accessionFromFilename(instance, filename)?.trim()
+  return fromName === undefined || fromName === '' ? undefined : fromName
+}
+
+/** Exactly one non-deleted object with exactly this number is a match; anything else is never guessed. */
+export async function matchObject (cs: CollectionSpaceClient, instance: InstanceConfig, accessionNumber: string): Promise<ObjectMatch> {
+  const found = (await cs.findObjectsByNumber(accessionNumber)).map(o => ({ csid: o.csid, objectNumber: o.objectNumber, url: recordUrl(instance, o.csid), ...(o.title === undefined ? {} : { title: o.title }) }))
+  if (found.length === 0) return { kind: 'not-found' }
+  if (found.length > 1) return { kind: 'ambiguous', candidates: found }
+  return { kind: 'valid', object: found[0] as CsObjectRef }
+}
+
+export function recordUrl (instance: InstanceConfig, csid: string): string {
+  return instance.cspace.recordUrl.replaceAll('{csid}', encodeURIComponent(csid))
 }

@@ -64,6 +64,21 @@ export function authenticate (config: Config, creds: Credentials, needed: Scope)
   return principal
 }
 
+/**
+ * What a caller may ask of the callback. A webhook `hash` proves only the resource ref (RS signs nothing
+ * else, and RS shows the whole button URL in its alerts), so whoever holds one hash could change every
+ * other parameter: a hash caller may run only the query types the museum declared for its buttons,
+ * never with `force` (a new media version each time) and never `revert`.
+ */
+export function permitAction (config: Config, principal: Principal, action: { queryType: string, force: boolean }): void {
+  if (principal.kind !== 'webhook-hash') return
+  const allowed: readonly string[] = config.resourcespace.webhookQueryTypes
+  if (action.queryType === 'revert' || !allowed.includes(action.queryType)) {
+    throw new SpacelinkError('FORBIDDEN', 403, 'Forbidden', `a webhook hash may only run ${allowed.join(', ')}; ${action.queryType} needs an API key`)
+  }
+  if (action.force) throw new SpacelinkError('FORBIDDEN', 403, 'Forbidden', 'a webhook hash may not force a new push; that needs an API key')
+}
+
 function unauthorized (detail: string): SpacelinkError {
   return new SpacelinkError('UNAUTHORIZED', 401, 'Unauthorized', detail)
 }

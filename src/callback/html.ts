@@ -67,13 +67,15 @@ export function resultPage (result: ActionResult, links: { resource: string, rec
   const problem = result.httpStatus >= 400
   // The metadata diff when there is one, else what was written (status sentence, CS URL, synced flag).
   const changes = result.changes !== undefined && result.changes.length > 0 ? result.changes : result.rsWrites ?? []
-  const rows = changes.map(c => `<tr><td>${escapeHtml(c.field)}</td><td>${escapeHtml(c.previous)}</td><td>${escapeHtml(c.value)}</td></tr>`).join('\n')
+  const rows = changes.map(c => `<tr><td>${escapeHtml(c.title ?? c.field)}</td><td>${escapeHtml(c.previous)}</td><td>${escapeHtml(c.value)}</td></tr>`).join('\n')
+  const refused = (result.refused ?? []).map(r => `<li>${escapeHtml(r.title ?? r.field)}: ${escapeHtml(r.reason)}</li>`).join('\n')
   const members = (result.members ?? []).map(m => `<li>resource ${escapeHtml(m.rsid)}: ${escapeHtml(m.message)}</li>`).join('\n')
   const candidates = (result.candidates ?? []).map(c => `<li>${escapeHtml(c.objectNumber)} (csid ${escapeHtml(c.csid)})</li>`).join('\n')
   return page(result.outcome, `<h1>${escapeHtml(actionLabels[result.queryType] ?? result.queryType)}</h1>
-<p class="outcome${problem ? ' problem' : ''}"><strong>${escapeHtml(result.outcome)}</strong>: ${escapeHtml(result.message)}</p>
+<p class="outcome${problem ? ' problem' : ''}"><strong>${escapeHtml(result.outcome)}</strong>${escapeHtml(result.message.slice(result.outcome.length))}</p>
 ${candidates === '' ? '' : `<p>Candidates:</p><ul>${candidates}</ul>`}
 ${rows === '' ? '' : `<table><thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>\n${rows}\n</tbody></table>`}
+${refused === '' ? '' : `<p>Not written, because ResourceSpace would not keep these values:</p><ul>${refused}</ul>`}
 ${members === '' ? '' : `<ul>${members}</ul>`}
 <p><a href="${escapeHtml(links.resource)}">Back to the ResourceSpace resource</a>${links.record === undefined ? '' : ` · <a href="${escapeHtml(links.record)}">Open the CollectionSpace record</a>`} · <a href="${escapeHtml(links.transaction)}">Transaction</a></p>`)
 }

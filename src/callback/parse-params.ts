@@ -5,7 +5,7 @@
  * integer rsid below 2^31, a known query_type, and nothing unexpected.
  */
 import { SpacelinkError } from '../errors.js'
-import { queryTypes, type QueryType } from '../actions/types.js'
+import { queryTypes, type QueryType } from '../vocabulary.js'
 
 export interface CallbackParams {
   rsid: number
@@ -58,7 +58,14 @@ export function parseFormBody (text: string): { fields: Raw, bareRef?: string } 
   return { fields }
 }
 
-export function parseCallbackParams (query: unknown, body: unknown): CallbackParams {
+/** RS's own preview sizes and the original; a configuration may name others (RS allows custom sizes). */
+export const rsSizeCodes: readonly string[] = ['original', 'thm', 'col', 'pre', 'scr', 'lpr', 'hpr']
+
+/**
+ * `sizes`: the derivative sizes a caller may ask for (RS's and the configured ones). A size RS does not
+ * have is bad input, refused here, before any upstream call or RS write.
+ */
+export function parseCallbackParams (query: unknown, body: unknown, sizes: readonly string[] = rsSizeCodes): CallbackParams {
   const fromQuery = flatten(query, 'query string')
   let fromBody: Raw = {}
   let bareRef: string | undefined
@@ -91,7 +98,10 @@ export function parseCallbackParams (query: unknown, body: unknown): CallbackPar
   }
   if (merged.reply !== undefined && merged.reply !== 'rs') throw invalid("reply must be 'rs'", '/reply')
   if (merged.instance !== undefined) params.instance = match(merged.instance, /^[a-z][a-z0-9_-]{0,62}$/, 'instance', 'an instance name')
-  if (merged.size !== undefined) params.size = match(merged.size, /^[a-z0-9]{1,16}$/, 'size', 'an RS size code such as scr')
+  if (merged.size !== undefined) {
+    if (!sizes.includes(merged.size)) throw invalid(`size must be one of ${sizes.join(', ')}`, '/size')
+    params.size = merged.size
+  }
   if (merged.transaction !== undefined) params.transaction = match(merged.transaction, /^[A-Za-z0-9-]{1,64}$/, 'transaction', 'a transaction id')
   if (merged.key !== undefined) params.key = merged.key
   if (merged.hash !== undefined) params.hash = match(merged.hash, /^[0-9a-fA-F]{64}$/, 'hash', 'a hex HMAC-SHA256')

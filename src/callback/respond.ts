@@ -26,7 +26,7 @@ export function resultLinks (config: Config, result: ActionResult): Record<strin
 export async function respond (reply: FastifyReply, config: Config, caller: Caller, result: ActionResult): Promise<FastifyReply> {
   const links = resultLinks(config, result)
   if (caller === 'api_webhooks') {
-    return await reply.code(200).type('text/plain; charset=utf-8').send(`${result.outcome}: ${result.message}\n`)
+    return await reply.code(200).type('text/plain; charset=utf-8').send(`${result.message}\n`)
   }
   if (caller === 'browser') {
     const html = resultPage(result, { resource: links.resource?.href ?? '', ...(links.record === undefined ? {} : { record: links.record.href }), transaction: links.transaction?.href ?? '' })

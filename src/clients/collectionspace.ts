@@ -11,8 +11,9 @@ import { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { upstreamBadAnswer, upstreamNotFound, upstreamStatus } from '../errors.js'
 import { defaultRetryPolicy, requestText, withRetry, type RetryPolicy, type TextResponse } from './http.js'
-import { buildDocument, childText, children, isElement, parseXml, rootElement, type DocumentPart, type XmlElement, type XmlValue } from './xml.js'
+import { buildDocument, childText, children, isElement, parseXml, rootElement, type DocumentPart, type XmlElement, type XmlValue } from '../cspace/xml.js'
 import { nxqlEquals, nxqlTimestamp } from '../cspace/nxql.js'
+import { encodeQueryComponent } from '../util/url.js'
 
 export interface CollectionSpaceClientOptions {
   /** `https://host/cspace-services/` (with or without the trailing slash). */
@@ -33,6 +34,8 @@ export interface ObjectSummary {
   uri: string
   updatedAt?: string
   workflowState?: string
+  /** The list's `title` field, when the tenant's list configuration returns it (fieldsReturned). */
+  title?: string
 }
 
 /** A full record as read: the XML exactly as received and its parsed `document` element. */
@@ -423,20 +426,12 @@ export class CollectionSpaceClient {
     query: Record<string, string>,
     opts: { headers?: Record<string, string>, body?: string | Readable, auth?: boolean } = {}
   ): Promise<TextResponse> {
-    const search = Object.entries(query).map(([key, value]) => `${key}=${encodeQueryValue(value)}`).join('&')
+    const search = Object.entries(query).map(([key, value]) => `${key}=${encodeQueryComponent(value)}`).join('&')
     const url = new URL(path + (search === '' ? '' : `?${search}`), this.base)
     const headers: Record<string, string> = { accept: 'application/xml', ...opts.headers }
     if (opts.auth !== false) headers.authorization = this.authorization
     return await requestText(this.dispatcher, { system, operation, url, method, headers, body: opts.body })
   }
-}
-
-/**
- * Percent-encodes a query value, including the characters `encodeURIComponent` leaves alone
- * (`'`, `(`, `)`, `*`, `!`): CS recordings send `'` as `%27`, and `+` must never be read as a space.
- */
-export function encodeQueryValue (value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 }
 
 function checkCsid (csid: string): string {
@@ -480,7 +475,7 @@ function objectSummary (item: XmlValue): ObjectSummary | undefined {
     csid,
     objectNumber: childText(item, 'objectNumber') ?? '',
     uri: childText(item, 'uri') ?? `/collectionobjects/${csid}`,
-    ...defined({ updatedAt: nonEmpty(childText(item, 'updatedAt')), workflowState: nonEmpty(childText(item, 'workflowState')) })
+    ...defined({ updatedAt: nonEmpty(childText(item, 'updatedAt')), workflowState: nonEmpty(childText(item, 'workflowState')), title: nonEmpty(childText(item, 'title')) })
   }
 }
 

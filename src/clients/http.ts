@@ -6,7 +6,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, type Dispatcher } from 'undici'
-import { UpstreamError, upstreamStatus, upstreamTimeout, upstreamUnreachable, type UpstreamSystem } from '../errors.js'
+import { UpstreamError, upstreamStatus, upstreamTimeout, upstreamUnreachable } from '../errors.js'
+import type { UpstreamCall, UpstreamSystem } from '../vocabulary.js'
 
 export interface HttpOptions {
   /** Budget for one answer: connect, headers and body each get at most this long. */
@@ -70,16 +71,6 @@ export function translateNetworkError (err: unknown, system: UpstreamSystem, ope
   return err
 }
 
-/** One upstream call as the transaction log keeps it. */
-export interface UpstreamCall {
-  system: UpstreamSystem
-  operation: string
-  method: string
-  status: number | null
-  ms: number
-  error?: string
-}
-
 const callLog = new AsyncLocalStorage<UpstreamCall[]>()
 
 /** Runs `work` and returns its result with every upstream call made inside it (across awaits). */
@@ -114,6 +105,8 @@ export interface UpstreamRequest {
   body?: Dispatcher.DispatchOptions['body']
   /** Largest body read into memory; more is an error (upstreams answer small documents). */
   maxBodyBytes?: number
+  /** Aborts the request (and a streaming body) when the caller no longer wants it. */
+  signal?: AbortSignal
 }
 
 export interface TextResponse {
@@ -171,7 +164,8 @@ async function send (dispatcher: Dispatcher, req: UpstreamRequest): Promise<Disp
     path: req.url.pathname + req.url.search,
     method: req.method,
     headers: req.headers,
-    body: req.body
+    body: req.body,
+    ...(req.signal === undefined ? {} : { signal: req.signal })
   })
 }
 

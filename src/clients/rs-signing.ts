@@ -5,22 +5,17 @@
  * `sign = lowercase hex sha256(private key + query)`, with `sign`, `authmode` and `pretty` removed.
  * So the one rule is: build the query once, sign that very string, and send that very string.
  *
- * Encoding choice: every name and value is percent-encoded with `encodeURIComponent` plus the five
- * characters it leaves alone (`! ' ( ) *`), i.e. only RFC 3986 unreserved characters travel bare and a
- * space is `%20`. Nothing between us and RS (URL parsers, proxies, undici) has a reason to rewrite such
- * a string, and it is the form of the spec's worked examples (`search=%21empty101`, `fetchrows=0%2C100`).
+ * Encoding choice: `encodeQueryComponent` (only RFC 3986 unreserved characters travel bare, a space is
+ * `%20`). Nothing between us and RS (URL parsers, proxies, undici) has a reason to rewrite such a string,
+ * and it is the form of the worked examples in docs/resourcespace-api.md (`search=%21empty101`).
  * (PHP's `urlencode`, used by the official clients, writes a space as `+`; RS accepts both, as long as
  * the bytes signed are the bytes sent.)
  */
 import { createHash } from 'node:crypto'
+import { encodeQueryComponent } from '../util/url.js'
 
 /** One query parameter; order matters because RS signs the string as sent. */
 export type RsParam = readonly [name: string, value: string | number]
-
-/** Percent-encodes everything except the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`. */
-export function encodeRsComponent (value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-}
 
 /**
  * The query string for one API call: `user=…&function=…&<params in the order given>`.
@@ -29,7 +24,7 @@ export function encodeRsComponent (value: string): string {
  */
 export function buildRsQuery (user: string, fn: string, params: readonly RsParam[] = []): string {
   const pairs: RsParam[] = [['user', user], ['function', fn], ...params]
-  return pairs.map(([name, value]) => `${encodeRsComponent(name)}=${encodeRsComponent(String(value))}`).join('&')
+  return pairs.map(([name, value]) => `${encodeQueryComponent(name)}=${encodeQueryComponent(String(value))}`).join('&')
 }
 
 /** Lowercase hex sha256 of key + query: RS compares with `===`, so uppercase hex would fail. */

@@ -14,6 +14,7 @@ import { Kind, type TSchema } from '@fastify/type-provider-typebox'
 import { Value } from '@sinclair/typebox/value'
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
 import { ConfigSchema, type Config } from './schema.js'
+import { mappingProblem } from './mapping-rules.js'
 import { substituteEnv, type TreePath, type Unresolved } from './substitute.js'
 
 export interface ConfigProblem {
@@ -290,6 +291,11 @@ function checkInstance (name: string, instance: Record<string, unknown>, report:
       if (Array.isArray(pair)) report([...at, 'accessionNumber', 'fromFilename', 'replace', index, 0], regexProblem(pair[0]))
     })
   }
+
+  listOf(instance.mapping).forEach((rule, index) => {
+    if (!isMapping(rule) || typeof rule.cs !== 'string') return
+    if (rule.rsFieldType === 'text' || rule.rsFieldType === 'date' || rule.rsFieldType === 'list') report([...at, 'mapping', index, 'cs'], mappingProblem(rule.cs, rule.rsFieldType))
+  })
 
   const media = isMapping(instance.media) ? instance.media : {}
   listOf(media.rules).forEach((rule, index) => {

@@ -120,6 +120,12 @@ export const ResourceSpaceSchema = closedObject({
   user: Type.String({ minLength: 1, description: 'RS user spacelink acts as' }),
   key: Type.String({ minLength: 1, description: "That user's API key (from the environment)" }),
   webhookSecret: Type.Optional(Type.String({ minLength: 1, description: 'The `hash` secret of the api_webhooks buttons (HMAC-SHA256 of the ref)' })),
+  webhookQueryTypes: Type.Array(Type.Union(['validate-cspace-id', 'retrieve-metadata', 'push-resource', 'push-resource-group', 'status'].map(q => Type.Literal(q))), {
+    default: ['validate-cspace-id', 'retrieve-metadata', 'push-resource', 'push-resource-group'],
+    uniqueItems: true,
+    description: 'What a caller proving itself only with the webhook `hash` may run (the buttons you configured). A hash signs the resource ref alone, so it never allows `force` or `revert`: those need an API key',
+    errorMessage: 'must list query types of your buttons: validate-cspace-id, retrieve-metadata, push-resource, push-resource-group, status (never revert)'
+  }),
   timeoutMs: MillisecondsSchema('Longest wait for an RS answer', 30000),
   connections: ConnectionsSchema,
   baseUrl: Type.Optional(Type.String({ description: 'RS web UI base for links to a resource; default: apiUrl without its trailing api/' })),
@@ -172,7 +178,11 @@ export const MappingRuleSchema = closedObject({
   rsField: fieldRef('The RS field to fill'),
   cs: Type.String({ pattern: CS_PATH_PATTERN, description: 'Path into the CS collection object', errorMessage: CS_PATH_MESSAGE }),
   join: Type.String({ default: '; ', description: 'Joins repeated values' }),
-  blankWhenEmpty: Type.Boolean({ default: false, description: 'Clear the RS field when CS has no value (default: leave it as it is)' })
+  blankWhenEmpty: Type.Boolean({ default: false, description: 'Clear the RS field when CS has no value (default: leave it as it is)' }),
+  rsFieldType: Type.Optional(Type.Union([Type.Literal('text'), Type.Literal('date'), Type.Literal('list')], {
+    description: "The RS field's kind, so `config check` can tell a mapping RS would not keep without asking RS (a date field needs a CS structured date); `config check --online` reads it from RS",
+    errorMessage: 'must be text, date or list'
+  }))
 }, { description: 'RS field ← value at a path in the CS collection object' })
 
 const MediaFieldsSchema = (options: ObjectOptions) => Type.Record(
@@ -226,7 +236,12 @@ export const SyncSchema = closedObject({
   concurrency: Type.Integer({ minimum: 1, default: 8, description: 'Resources synced at the same time' }),
   pageSize: Type.Integer({ minimum: 1, default: 200, description: 'Resources asked of RS per search page' }),
   retries: Type.Integer({ minimum: 0, default: 3, description: 'Retries of a failed retryable upstream call' }),
-  retryBaseDelayMs: Type.Integer({ minimum: 0, default: 200, description: 'First retry delay; later ones back off' })
+  retryBaseDelayMs: Type.Integer({ minimum: 0, default: 200, description: 'First retry delay; later ones back off' }),
+  maxAttempts: Type.Integer({
+    minimum: 1,
+    default: 5,
+    description: 'Nightly runs that try a resource whose upstream failed (the next night, then 2, 4, 8 nights later) before giving up'
+  })
 }, { default: {}, description: 'Bulk sync tuning' })
 
 // ----------------------------------------------------------------------------------------------------------

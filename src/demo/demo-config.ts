@@ -31,7 +31,8 @@ export function demoConfig (e: DemoEndpoints): Config {
     },
     mapping: [
       { rsField: 'title', cs: 'collectionobjects_common/titleGroupList/titleGroup/title' },
-      { rsField: 12, cs: 'collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup/dateDisplayDate' },
+      // A date field gets CS's structured date (RS's edit form would erase a free-text display date).
+      { rsField: 12, cs: 'collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup', rsFieldType: 'date' },
       { rsField: 'creator', cs: 'collectionobjects_common/objectProductionPersonGroupList/objectProductionPersonGroup/objectProductionPerson', join: '; ' }
     ]
   })

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@fastify/type-provider-typebox'
 import { SpacelinkError } from '../errors.js'
+import { absoluteUrl } from '../util/url.js'
 
 export const PagingQuerySchema = Type.Object({
   page: Type.Integer({ minimum: 0, default: 0, description: 'zero-based page number' }),
@@ -16,10 +17,6 @@ export interface Paging { page: number, size: number }
 
 export function clampPaging (q: { page?: number, size?: number }): Paging {
   return { page: q.page ?? 0, size: Math.min(q.size ?? 20, 100) }
-}
-
-export function absoluteUrl (publicUrl: string, path: string): string {
-  return new URL(path, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).toString()
 }
 
 /** Builds a HAL collection body; `query` holds the filters to keep in every link. */

@@ -1,6 +1,6 @@
 /** Absolute links to the things a result talks about: our own resources, the RS resource, the CS record. */
 import type { Config } from '../config/schema.js'
-import { absoluteUrl } from './hal.js'
+import { absoluteUrl } from '../util/url.js'
 
 export function apiUrl (config: Config, path: string): string {
   return absoluteUrl(config.server.publicUrl, path)

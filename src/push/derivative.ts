@@ -29,7 +29,7 @@ export interface OpenDerivative {
 }
 
 /** Opens the download and checks its headers; a bad answer is consumed and reported as a problem. */
-export async function openDerivative (rs: ResourceSpaceClient, size: ImageSize): Promise<OpenDerivative | DerivativeProblem> {
+export async function openDerivative (rs: Pick<ResourceSpaceClient, 'download'>, size: ImageSize): Promise<OpenDerivative | DerivativeProblem> {
   let res: Dispatcher.ResponseData
   try {
     res = await rs.download(size.url)
@@ -57,7 +57,7 @@ export async function openDerivative (rs: ResourceSpaceClient, size: ImageSize):
   return { body: res.body, contentType, contentLength }
 }
 
-export function isProblem (x: unknown): x is DerivativeProblem {
+export function isDerivativeProblem (x: unknown): x is DerivativeProblem {
   return typeof x === 'object' && x !== null && 'problem' in x
 }
 

@@ -3,141 +3,194 @@
  * stored in the link row before the next step starts, so a push interrupted anywhere continues from
  * where it stopped: no second blob, no media without relations, no one-way relation.
  *
- * When a link is being resumed, the step that was in flight may have succeeded in CS with its answer
- * lost ("fail after write"), so before repeating a create the step first looks for what it would have
- * made (blob by name and length, media by identification number, relation by its ends).
+ * When a link is resumed, the step that was in flight may have succeeded in CS with its answer lost
+ * ("fail after write"), so before repeating a create the step looks for what it would have made. What
+ * it finds is adopted only when it is provably this push's: a blob whose content digest (CS's
+ * `blobs_common/digest`, the MD5 of the bytes) equals the MD5 of the bytes this push sent or would send
+ * — a name and a length are not proof (two resources' `IMG_0001.tif` can have equal lengths) — and a
+ * media record that points at this push's blob. A push that finds a media record left by a push whose
+ * memory was lost adopts it only if its blob holds the same bytes as RS's derivative now.
  */
+import { Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Logger } from 'pino'
 import type { InstanceConfig } from '../config/schema.js'
 import type { CollectionSpaceClient } from '../clients/collectionspace.js'
-import type { ImageSize } from '../clients/resourcespace.js'
-import type { LinkRow } from '../store/index.js'
-import type { ActionContext } from '../actions/action-context.js'
-import type { Resolved } from '../actions/resolve.js'
-import { fieldValue } from '../actions/resource-context.js'
-import { blobName } from './blob-name.js'
+import type { ImageSize, ResourceSpaceClient } from '../clients/resourcespace.js'
+import type { LinkRepo, LinkRow } from '../store/index.js'
 import { identificationKey, mediaFields, type MediaContext } from './media-fields.js'
 import { HashingStream } from './hashing-stream.js'
-import { discard, isProblem, openDerivative } from './derivative.js'
+import { discard, isDerivativeProblem, openDerivative, type DerivativeProblem } from './derivative.js'
 
-export type PushStepResult =
+/** Everything one push needs, and nothing else: no action context, no request. */
+export interface PushJob {
+  rsid: number
+  instanceName: string
+  instance: InstanceConfig
+  object: { csid: string, objectNumber: string }
+  accessionNumber: string
+  /** The name the blob gets in CS (the original filename's stem with the derivative's extension). */
+  filename: string
+  size: ImageSize
+  /** The link of this resource, instance and size with the highest version, if any. */
+  existing: LinkRow | undefined
+  /** Push a new version even though the current one is done (`force`, or its media was deleted in CS). */
+  newVersion: boolean
+  transactionId: string
+  cs: CollectionSpaceClient
+  rs: Pick<ResourceSpaceClient, 'download'>
+  links: LinkRepo
+  log: Pick<Logger, 'warn'>
+}
+
+export type PushResult =
   | { kind: 'done', link: LinkRow, adopted: boolean }
   | { kind: 'no-derivative', problem: string }
 
-interface Step {
-  ctx: ActionContext
-  resolved: Resolved
-  size: ImageSize
-  cs: CollectionSpaceClient
-  instance: InstanceConfig
-  media: MediaContext
-  /** True when the link existed before this call: the previous attempt may have half-succeeded upstream. */
-  resuming: boolean
-}
-
 /** Runs (or resumes) every CS step of a push up to `relations-created`. RS is told by the caller. */
-export async function pushToCollectionSpace (ctx: ActionContext, resolved: Resolved, size: ImageSize, existing: LinkRow | undefined, force: boolean): Promise<PushStepResult> {
-  const { store } = ctx.services
-  const filename = blobName(fieldValue(resolved.loaded.fields, ctx.services.config.resourcespace.fields.originalFilename), size.extension, ctx.req.rsid)
-  const version = existing === undefined ? 1 : (force && existing.step === 'done' ? existing.version + 1 : existing.version)
-  const media: MediaContext = { rsid: ctx.req.rsid, size: size.sizeCode, accessionNumber: resolved.accessionNumber, filename, objectCsid: resolved.object.csid, version }
-  const base = { ctx, resolved, size, cs: resolved.cs, instance: resolved.instance, media }
-
+export async function runPush (job: PushJob): Promise<PushResult> {
+  const { existing } = job
   let link: LinkRow
   let adopted = false
   if (existing !== undefined && existing.step !== 'done') {
     link = existing
   } else {
-    // No unfinished link: CS may still hold this media from a push whose memory was lost; adopt it.
-    const orphan = force ? undefined : await findMediaByKey(resolved.cs, identificationKey(resolved.instance, media))
-    link = await store.links.start({
-      rsid: ctx.req.rsid,
-      instance: resolved.instanceName,
-      size: size.sizeCode,
-      objectCsid: resolved.object.csid,
-      objectNumber: resolved.object.objectNumber,
-      filename,
-      contentType: null,
-      transactionId: ctx.transactionId,
-      version
-    })
+    const version = existing === undefined ? 1 : existing.version + 1
+    const media = mediaContext(job, version)
+    // No unfinished link: CS may still hold this media from a push whose memory was lost; adopt it if its bytes are RS's.
+    const orphan = job.newVersion ? undefined : await findMediaByKey(job.cs, identificationKey(job.instance, media))
+    link = await job.links.start({ rsid: job.rsid, instance: job.instanceName, size: job.size.sizeCode, objectCsid: job.object.csid, objectNumber: job.object.objectNumber, filename: job.filename, contentType: null, transactionId: job.transactionId, version })
     if (orphan !== undefined) {
-      adopted = true
-      link = await store.links.update(link.id, { mediaCsid: orphan.csid, blobCsid: orphan.blobCsid ?? null, step: 'media-created' })
+      const verdict = await sameBytesAsRs(job, orphan.blobCsid)
+      if (isDerivativeProblem(verdict)) return { kind: 'no-derivative', problem: verdict.problem }
+      if (verdict.same) {
+        adopted = true
+        link = await job.links.update(link.id, { mediaCsid: orphan.csid, blobCsid: orphan.blobCsid ?? null, md5: verdict.md5, step: 'media-created' })
+      } else {
+        job.log.warn({ media: orphan.csid, rsid: job.rsid }, 'CS holds a media record with this push\'s identification number but other bytes: not adopted')
+      }
     }
   }
-  // Only a continued (unfinished) or adopted link can have half-made records in CS. A forced new version
-  // starts afresh: looking for "its" blob would find the previous version's (same name, same bytes).
-  const step: Step = { ...base, resuming: link.id === existing?.id || adopted }
-
+  // Only a continued (unfinished) or adopted link can have half-made records in CS. A new version starts
+  // afresh: looking for "its" blob would find the previous version's.
+  const resuming = link.id === existing?.id || adopted
   if (link.step === 'started') {
-    const moved = resolved.instance.derivative.transfer === 'blob-uri' ? await createMediaFromUri(step, link) : await uploadBlob(step, link)
-    if (isProblem(moved)) return { kind: 'no-derivative', problem: moved.problem }
+    const moved = job.instance.derivative.transfer === 'blob-uri' ? await createMediaFromUri(job, link, resuming) : await uploadBlob(job, link, resuming)
+    if (isDerivativeProblem(moved)) return { kind: 'no-derivative', problem: moved.problem }
     link = moved
   }
-  if (link.step === 'blob-created') link = await createMedia(step, link)
-  if (link.step === 'media-created') link = await relate(step, link, 'object-media')
-  if (link.step === 'relation-object-media') link = await relate(step, link, 'media-object')
+  if (link.step === 'blob-created') link = await createMedia(job, link, resuming)
+  if (link.step === 'media-created') link = await relate(job, link, 'object-media', resuming)
+  if (link.step === 'relation-object-media') link = await relate(job, link, 'media-object', resuming)
   return { kind: 'done', link, adopted }
 }
 
-async function findMediaByKey (cs: CollectionSpaceClient, key: string): Promise<{ csid: string, blobCsid?: string | null } | undefined> {
-  const found = await cs.findMedia({ identificationNumber: key })
-  return found.find(m => m.identificationNumber === key && m.workflowState !== 'deleted')
+function mediaContext (job: PushJob, version: number): MediaContext {
+  return { rsid: job.rsid, size: job.size.sizeCode, accessionNumber: job.accessionNumber, filename: job.filename, objectCsid: job.object.csid, version }
+}
+
+async function findMediaByKey (cs: CollectionSpaceClient, key: string): Promise<{ csid: string, blobCsid?: string } | undefined> {
+  return (await cs.findMedia({ identificationNumber: key }))[0]
 }
 
 /** Stream mode: bytes flow RS → spacelink → CS, hashed on the way, never held whole in memory. */
-async function uploadBlob (s: Step, link: LinkRow): Promise<LinkRow | { problem: string }> {
-  const { store } = s.ctx.services
-  const download = await openDerivative(s.ctx.services.rs, s.size)
-  if (isProblem(download)) return download
-  if (s.resuming) {
-    // Blobs that other links (earlier versions) already use are never this push's lost blob.
-    const taken = new Set((await store.links.findByRsid(s.ctx.req.rsid)).filter(l => l.id !== link.id).map(l => l.blobCsid))
-    const earlier = (await s.cs.findBlobs({ name: s.media.filename })).find(b => b.length === download.contentLength && !taken.has(b.csid))
-    if (earlier !== undefined) {
-      discard(download.body)
-      return await store.links.update(link.id, { blobCsid: earlier.csid, byteLength: earlier.length ?? null, contentType: download.contentType, step: 'blob-created' })
-    }
+async function uploadBlob (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow | DerivativeProblem> {
+  if (resuming) {
+    const earlier = await findOwnBlob(job, link)
+    if (isDerivativeProblem(earlier)) return earlier
+    if (earlier !== undefined) return await job.links.update(link.id, { blobCsid: earlier.csid, byteLength: earlier.length, md5: earlier.md5, step: 'blob-created' })
   }
+  const download = await openDerivative(job.rs, job.size)
+  if (isDerivativeProblem(download)) return download
   const hashing = new HashingStream(download.contentLength)
   download.body.on('error', err => hashing.destroy(err))
-  const blobCsid = await s.cs.createBlob(download.body.pipe(hashing), { filename: s.media.filename, contentType: download.contentType, length: download.contentLength })
-  const { sha256, md5 } = hashing.digests()
-  return await store.links.update(link.id, { blobCsid, byteLength: hashing.byteLength, sha256, md5, contentType: download.contentType, step: 'blob-created' })
+  let blobCsid: string
+  try {
+    blobCsid = await job.cs.createBlob(download.body.pipe(hashing), { filename: job.filename, contentType: download.contentType, length: download.contentLength })
+  } catch (err) {
+    // The answer may be lost after CS stored every byte: remember what was sent, so a resumed push can
+    // recognise that blob by its digest.
+    if (hashing.byteLength === download.contentLength) await job.links.update(link.id, { ...hashing.digests(), byteLength: hashing.byteLength, contentType: download.contentType })
+    throw err
+  }
+  return await job.links.update(link.id, { blobCsid, byteLength: hashing.byteLength, ...hashing.digests(), contentType: download.contentType, step: 'blob-created' })
+}
+
+/**
+ * A blob an earlier attempt of this link may have created: same name, not used by another link, and the
+ * same digest as the bytes that attempt sent (recorded on the link) or, if it did not get that far, as the
+ * bytes RS serves now.
+ */
+async function findOwnBlob (job: PushJob, link: LinkRow): Promise<{ csid: string, length: number | null, md5: string } | undefined | DerivativeProblem> {
+  const taken = new Set((await job.links.findByRsid(job.rsid)).filter(l => l.id !== link.id).map(l => l.blobCsid))
+  const named = (await job.cs.findBlobs({ name: job.filename })).filter(b => !taken.has(b.csid))
+  if (named.length === 0) return undefined
+  let md5 = link.md5
+  if (md5 === null) {
+    const hashed = await hashDerivative(job)
+    if (isDerivativeProblem(hashed)) return hashed
+    md5 = hashed.md5
+  }
+  for (const candidate of named) {
+    const blob = await job.cs.getBlob(candidate.csid)
+    if (blob.digest?.toLowerCase() === md5) return { csid: candidate.csid, length: blob.length ?? null, md5 }
+  }
+  return undefined
+}
+
+/** Whether a blob holds the bytes RS serves for this derivative now (and their MD5). */
+async function sameBytesAsRs (job: PushJob, blobCsid: string | undefined): Promise<{ same: boolean, md5: string } | DerivativeProblem> {
+  const hashed = await hashDerivative(job)
+  if (isDerivativeProblem(hashed)) return hashed
+  if (blobCsid === undefined) return { same: false, md5: hashed.md5 }
+  const blob = await job.cs.getBlob(blobCsid)
+  return { same: blob.digest?.toLowerCase() === hashed.md5, md5: hashed.md5 }
+}
+
+/** Reads the derivative through the hash without sending it anywhere. */
+async function hashDerivative (job: PushJob): Promise<{ md5: string } | DerivativeProblem> {
+  const download = await openDerivative(job.rs, job.size)
+  if (isDerivativeProblem(download)) return download
+  const hashing = new HashingStream(download.contentLength)
+  download.body.on('error', err => hashing.destroy(err))
+  // Only the digest is wanted: the bytes are read through the hash into nothing.
+  await pipeline(download.body, hashing, new Writable({ write (_chunk, _enc, next) { next() } }))
+  return { md5: hashing.digests().md5 }
 }
 
 /** blob-uri mode: CS fetches the RS URL itself; the blob is then renamed from `download.php` to the file's name. */
-async function createMediaFromUri (s: Step, link: LinkRow): Promise<LinkRow | { problem: string }> {
-  const { store } = s.ctx.services
+async function createMediaFromUri (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow | DerivativeProblem> {
   // Check the URL answers the real image before CS is told to fetch it (CS would store a placeholder as well).
-  const probe = await openDerivative(s.ctx.services.rs, s.size)
-  if (isProblem(probe)) return probe
+  const probe = await openDerivative(job.rs, job.size)
+  if (isDerivativeProblem(probe)) return probe
   discard(probe.body)
-  const key = identificationKey(s.instance, s.media)
-  const earlier = s.resuming ? await findMediaByKey(s.cs, key) : undefined
-  const mediaCsid = earlier?.csid ?? await s.cs.createMedia(mediaFields(s.instance, s.media), { blobUri: s.size.url })
-  const blobCsid = earlier?.blobCsid ?? (await s.cs.getMedia(mediaCsid)).blobCsid ?? null
-  if (blobCsid !== null) await s.cs.renameBlob(blobCsid, s.media.filename)
-  return await store.links.update(link.id, { mediaCsid, blobCsid, byteLength: probe.contentLength ?? null, contentType: probe.contentType, step: 'media-created' })
+  const key = identificationKey(job.instance, mediaContext(job, link.version))
+  // The identification number names this resource and size, so a media record found by it is this push's.
+  const earlier = resuming ? await findMediaByKey(job.cs, key) : undefined
+  const mediaCsid = earlier?.csid ?? await job.cs.createMedia(mediaFields(job.instance, mediaContext(job, link.version)), { blobUri: job.size.url })
+  const blobCsid = earlier?.blobCsid ?? (await job.cs.getMedia(mediaCsid)).blobCsid ?? null
+  if (blobCsid !== null) await job.cs.renameBlob(blobCsid, job.filename)
+  return await job.links.update(link.id, { mediaCsid, blobCsid, byteLength: probe.contentLength ?? null, contentType: probe.contentType, step: 'media-created' })
 }
 
-async function createMedia (s: Step, link: LinkRow): Promise<LinkRow> {
-  const key = identificationKey(s.instance, s.media)
-  const earlier = s.resuming ? await findMediaByKey(s.cs, key) : undefined
-  const mediaCsid = earlier?.csid ?? await s.cs.createMedia({ ...mediaFields(s.instance, s.media), 'media_common/blobCsid': link.blobCsid ?? '' })
-  return await s.ctx.services.store.links.update(link.id, { mediaCsid, step: 'media-created' })
+async function createMedia (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow> {
+  const media = mediaContext(job, link.version)
+  // A media record an earlier attempt made for this link points at this link's blob; any other is not ours.
+  const earlier = resuming ? (await job.cs.findMedia({ identificationNumber: identificationKey(job.instance, media) })).find(m => m.blobCsid === link.blobCsid) : undefined
+  const mediaCsid = earlier?.csid ?? await job.cs.createMedia({ ...mediaFields(job.instance, media), 'media_common/blobCsid': link.blobCsid ?? '' })
+  return await job.links.update(link.id, { mediaCsid, step: 'media-created' })
 }
 
 /** Relations in both directions: object → media shows the image on the object, media → object the reverse. */
-async function relate (s: Step, link: LinkRow, direction: 'object-media' | 'media-object'): Promise<LinkRow> {
-  const objectCsid = s.resolved.object.csid
+async function relate (job: PushJob, link: LinkRow, direction: 'object-media' | 'media-object', resuming: boolean): Promise<LinkRow> {
+  const objectCsid = job.object.csid
   const mediaCsid = link.mediaCsid as string
   const [subjectCsid, subjectDocumentType, objectEnd, objectDocumentType] = direction === 'object-media'
     ? [objectCsid, 'CollectionObject', mediaCsid, 'Media']
     : [mediaCsid, 'Media', objectCsid, 'CollectionObject']
-  const earlier = s.resuming ? (await s.cs.listRelations({ sbj: subjectCsid, obj: objectEnd, prd: 'affects' }))[0] : undefined
-  const csid = earlier?.csid ?? await s.cs.createRelation({ subjectCsid, subjectDocumentType, objectCsid: objectEnd, objectDocumentType, predicate: 'affects' })
-  return await s.ctx.services.store.links.update(link.id, direction === 'object-media'
+  const earlier = resuming ? (await job.cs.listRelations({ sbj: subjectCsid, obj: objectEnd, prd: 'affects' }))[0] : undefined
+  const csid = earlier?.csid ?? await job.cs.createRelation({ subjectCsid, subjectDocumentType, objectCsid: objectEnd, objectDocumentType, predicate: 'affects' })
+  return await job.links.update(link.id, direction === 'object-media'
     ? { relationObjectMediaCsid: csid, step: 'relation-object-media' }
     : { relationMediaObjectCsid: csid, step: 'relations-created' })
 }

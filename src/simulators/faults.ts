@@ -8,13 +8,14 @@
  * - `hang`: accept the request and never answer (the client's timeout must fire);
  * - `fail-after-write`: do the work (a write really happens), then destroy the connection instead of
  *   answering — the case that makes blind retries of writes dangerous;
- * - `latency`: wait `ms`, then answer normally.
+ * - `latency`: wait `ms`, then answer normally;
+ * - `hold`: wait until the test resolves `until`, then answer normally (time-independent slowness).
  */
 import type { Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
-export type FaultKind = 'status' | 'reset' | 'hang' | 'fail-after-write' | 'latency'
+export type FaultKind = 'status' | 'reset' | 'hang' | 'fail-after-write' | 'latency' | 'hold'
 
 /** What a fault matcher sees of a request. */
 export interface FaultRequest {
@@ -23,6 +24,8 @@ export interface FaultRequest {
   path: string
   /** The simulator's name for the call (an RS function name such as `update_field`). */
   operation: string
+  /** The request URL as sent (path and query), e.g. to tell one RS field or one CS search from another. */
+  url: string
 }
 
 /** A predicate, or fields that must all be equal (omitted fields match anything). */
@@ -43,6 +46,8 @@ export interface FaultSpec {
   times?: number
   /** For `latency`: the delay; for `hang`: optional time after which the connection is destroyed. */
   ms?: number
+  /** For `hold`: the request is answered once this settles. */
+  until?: Promise<unknown>
 }
 
 export interface Fault {
@@ -108,7 +113,7 @@ export class FaultInjector {
       const operation = operationOf(request)
       if (operation === undefined) return
       const path = request.url.split('?', 1)[0] ?? request.url
-      const fault = this.take({ method: request.method, path, operation })
+      const fault = this.take({ method: request.method, path, operation, url: request.url })
       if (fault === undefined) return
       return await this.apply(fault, request, reply)
     })
@@ -132,6 +137,9 @@ export class FaultInjector {
     switch (fault.kind) {
       case 'latency':
         await sleep(fault.ms ?? 0)
+        return undefined
+      case 'hold':
+        await fault.until?.catch(() => {})
         return undefined
       case 'fail-after-write':
         failAfterWrite.add(request)

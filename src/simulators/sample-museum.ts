@@ -17,7 +17,10 @@ export interface SampleObject {
   title: string
   /** Person refNames, in order (objectProductionPerson). */
   makers: string[]
+  /** The display date as a person typed it in CS. */
   date?: string
+  /** The structured earliest date CS parsed from it (default: the year in the display date). */
+  earliest?: { year: number, month?: number, day?: number }
   /** Soft-deleted (workflow state `deleted`): a search with wf_deleted=false must not see it. */
   deleted?: boolean
   updatedAt: string
@@ -40,6 +43,8 @@ export interface SampleResource {
   sizes: SampleSize[]
   /** Value of the synced field ('true' = already synced). */
   synced?: 'true' | 'false'
+  /** The original's pixel size: RS makes the preview sizes it would for it (then `sizes` is not used). */
+  original?: { width: number, height: number }
 }
 
 const person = (shortId: string, display: string): string =>
@@ -66,7 +71,7 @@ const namedObjects: SampleObject[] = [
   { tenant: 'art', csid: 'a0000001-0001-4000-8001', objectNumber: '2001.5.1', title: 'Study A', makers: [samplePeople.morris], updatedAt: at },
   { tenant: 'art', csid: 'a0000002-0001-4000-8001', objectNumber: '2001.5.1', title: 'Study B', makers: [samplePeople.morris], updatedAt: at },
   // `2024.1.2` must not match `2024.1.2.5` (RS and naive searches match runs of tokens).
-  { tenant: 'art', csid: 'b0000001-0001-4000-8001', objectNumber: '2024.1.2', title: 'Bowl', makers: [samplePeople.grooms], updatedAt: at },
+  { tenant: 'art', csid: 'b0000001-0001-4000-8001', objectNumber: '2024.1.2', title: 'Bowl', makers: [samplePeople.grooms], date: 'March 5, 2024', earliest: { year: 2024, month: 3, day: 5 }, updatedAt: at },
   { tenant: 'art', csid: 'b0000002-0001-4000-8001', objectNumber: '2024.1.2.5', title: 'Bowl lid', makers: [samplePeople.grooms], updatedAt: at },
   // A number with an apostrophe: has to reach CS escaped and still match exactly.
   { tenant: 'art', csid: 'e0000001-0001-4000-8001', objectNumber: "1985.4'b", title: 'Fragment b', makers: [samplePeople.morris], updatedAt: at },
@@ -116,7 +121,7 @@ const namedResources: SampleResource[] = [
   { ref: 17, resourceType: 4, accessionNumber: 'F-1962-01', originalFilename: 'cleo_poster.tif', sizes: all }
 ]
 
-/** The rest of the art collection: resources 18–50 on objects 2018.3.5 … (some via the filename). */
+/** The rest of the art collection: resources 18–50 on objects 2018.3.5 … (some via the filename), and 51. */
 const plainResources: SampleResource[] = Array.from({ length: 33 }, (_, i) => {
   const n = (i % 26) + 5
   const ref = 18 + i
@@ -125,7 +130,10 @@ const plainResources: SampleResource[] = Array.from({ length: 33 }, (_, i) => {
     : { ref, resourceType: 1, accessionNumber: `2018.3.${n}`, originalFilename: `page_${n}_${ref}.tif`, sizes: all }
 })
 
-export const sampleResources: SampleResource[] = [...namedResources, ...plainResources]
+/** A small JPEG scan: RS makes no `scr` for an original smaller than its box, so `pre` is pushed. */
+const smallScan: SampleResource = { ref: 51, resourceType: 1, accessionNumber: '2018.3.30', originalFilename: 'small_scan.jpg', sizes: [], original: { width: 1000, height: 700 } }
+
+export const sampleResources: SampleResource[] = [...namedResources, ...plainResources, smallScan]
 
 /**
  * RS metadata fields of the sample museum, as RS defines them (ref, shortname, type).

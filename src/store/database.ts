@@ -10,6 +10,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver, type QueryResult, type SqliteDialectConfig } from 'kysely'
 import pg from 'pg'
 import { SpacelinkError } from '../errors.js'
+import { redactUrl } from '../util/url.js'
 import type { Database } from './schema.js'
 
 export type Engine = 'sqlite' | 'postgres'
@@ -32,11 +33,6 @@ export interface OpenedDatabase {
 
 export function invalidDatabaseUrl (url: string, why: string): SpacelinkError {
   return new SpacelinkError('INVALID_DATABASE_URL', 500, 'Unusable database URL', `database.url ${redactUrl(url)}: ${why}`)
-}
-
-/** The URL with any password replaced, safe for logs and error messages. */
-export function redactUrl (url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, '$1***@')
 }
 
 /** `sqlite:./data/x.db`, `sqlite:/abs/x.db`, `sqlite:///abs/x.db`, `sqlite::memory:` → the path better-sqlite3 opens. */

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { openDatabase, type DatabaseOptions, type Engine } from './database.js'
+import { createFailureRepo, type FailureRepo } from './failures.js'
 import { createLinkRepo, type LinkRepo } from './links.js'
 import { createLockRepo, type LockRepo, type LockSettings } from './locks.js'
 import { migrateToLatest } from './migrate.js'
@@ -12,6 +13,7 @@ import { pruneTransactionDetails } from './retention.js'
 import type { Database } from './schema.js'
 import { createSyncRunRepo, type SyncRunRepo } from './sync-runs.js'
 import { createTransactionRepo, type TransactionRepo } from './transactions.js'
+import { createUnfinishedWritesRepo, type UnfinishedWritesRepo } from './unfinished-writes.js'
 
 export interface Store {
   engine: Engine
@@ -25,6 +27,8 @@ export interface Store {
   links: LinkRepo
   syncRuns: SyncRunRepo
   locks: LockRepo
+  unfinishedWrites: UnfinishedWritesRepo
+  failures: FailureRepo
   /** Clears raw records, steps and mapped values of transactions older than the given age; links are kept. */
   prune (olderThanDays: number): Promise<{ transactions: number }>
 }
@@ -54,6 +58,8 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
     links: createLinkRepo(db),
     syncRuns: createSyncRunRepo(db),
     locks,
+    unfinishedWrites: createUnfinishedWritesRepo(db),
+    failures: createFailureRepo(db),
     prune: (olderThanDays) => pruneTransactionDetails(db, olderThanDays)
   }
   if (opts.migrate !== false) {
@@ -67,11 +73,13 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
   return store
 }
 
-export { defaultDatabaseUrl, engineOf, redactUrl, type Engine } from './database.js'
+export { defaultDatabaseUrl, engineOf, type Engine } from './database.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'
 export { migrations } from './migrate.js'
 export type { Database } from './schema.js'
-export { successfulOutcomes, type FailedItem, type SyncRunItem, type SyncRunItemRow, type SyncRunRepo, type SyncRunRow, type SyncRunStatus } from './sync-runs.js'
-export type { Caller, NewTransaction, RsWrite, TransactionFilter, TransactionRepo, TransactionResult, TransactionRow, TransactionSortField } from './transactions.js'
+export { type SyncRunItem, type SyncRunItemRow, type SyncRunRepo, type SyncRunRow, type SyncRunStatus } from './sync-runs.js'
+export type { NewTransaction, RsWrite, TransactionFilter, TransactionRepo, TransactionResult, TransactionRow, TransactionSortField } from './transactions.js'
 export type { Page, PageRequest } from './columns.js'
+export { retryAfter, type FailureRepo, type ResourceFailure } from './failures.js'
+export type { UnfinishedWritesRepo } from './unfinished-writes.js'

@@ -82,6 +82,8 @@ export interface LinkRepo {
   /** Completed links of an instance in id order, `limit` at a time after `afterId`: ResourceSync resource lists. */
   listDone (f: { instance: string, afterId?: string, limit: number }): Promise<LinkRow[]>
   countDone (instance: string): Promise<number>
+  /** Links of an instance whose push stopped before `done` (a crash, an upstream error): the nightly run resumes them. */
+  unfinished (instance: string): Promise<LinkRow[]>
   /** Links that reached `done` in [since, until), oldest first: ResourceSync change lists. */
   changes (f: { instance: string, since?: string, until?: string, limit?: number }): Promise<LinkRow[]>
 }
@@ -206,6 +208,11 @@ export function createLinkRepo (db: Kysely<Database>): LinkRepo {
         .where('instance', '=', instance).where('step', '=', 'done')
         .executeTakeFirstOrThrow()
       return Number(counted.total)
+    },
+
+    async unfinished (instance) {
+      const rows = await db.selectFrom('links').selectAll().where('instance', '=', instance).where('step', '!=', 'done').orderBy('rsid').execute()
+      return rows.map(toLinkRow)
     },
 
     async changes ({ instance, since, until, limit }) {

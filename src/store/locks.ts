@@ -9,10 +9,14 @@
  *
  * The run lock allows one sync run per instance: a row with an expiry the running sync extends by
  * heartbeats. Whoever finds the row expired takes it over, and the old holder's next heartbeat says it lost.
- * Expiries compare the clocks of the processes involved, so replicas need synchronised clocks (NTP); the
- * TTLs are far longer than any normal skew.
+ * A holder that is gone is taken over at once, not after the TTL: on PostgreSQL the run also holds a
+ * session advisory lock, which the server releases with the dead process's connection; on SQLite (one
+ * machine) a holder names its host and process id (`host:pid:…`), and a row whose process no longer
+ * exists on this host is stale. Expiries compare the clocks of the processes involved, so replicas need
+ * synchronised clocks (NTP); the TTLs are far longer than any normal skew.
  */
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import pg from 'pg'
@@ -60,11 +64,58 @@ export function lockTimeout (key: string, waitMs: number): SpacelinkError {
     `another action on ${key} is still running after waiting ${waitMs} ms; try again later`, { key })
 }
 
+/** A lock holder id that says where it lives: `host:pid:random`. */
+export function newHolder (): string {
+  return `${hostname()}:${process.pid}:${randomUUID()}`
+}
+
+/** True when `holder` names a process on this host that no longer exists (it was killed or crashed). */
+export function isDeadLocalHolder (holder: string): boolean {
+  const [host, pid] = holder.split(':')
+  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid)) return false
+  try {
+    process.kill(Number(pid), 0)
+    return false
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
 export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: LockSettings & { pgConnectionString?: string } = {}): LockRepo & { close(): Promise<void> } {
   const local = new KeyedMutex()
-  const holdDatabaseLock = engine === 'postgres'
-    ? advisoryLocker(new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }))
-    : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
+  const pgPool = engine === 'postgres' ? new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }) : undefined
+  const holdDatabaseLock = pgPool !== undefined ? advisoryLocker(pgPool) : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
+  /** PostgreSQL: the connection holding each run's advisory lock, by instance. */
+  const runSessions = new Map<string, { holder: string, client: pg.PoolClient }>()
+
+  /** Drops a stale row: its holder's session lock is free (PostgreSQL) or its process is gone (SQLite). */
+  async function clearDeadHolder (instance: string): Promise<void> {
+    const row = await db.selectFrom('run_locks').select('holder').where('instance', '=', instance).executeTakeFirst()
+    if (row === undefined || (pgPool === undefined && !isDeadLocalHolder(row.holder))) return
+    await db.deleteFrom('run_locks').where('instance', '=', instance).where('holder', '=', row.holder).execute()
+  }
+
+  /** PostgreSQL: takes the instance's session lock on a connection kept for the run; false when a live process holds it. */
+  async function holdRunSession (instance: string, holder: string): Promise<boolean> {
+    if (pgPool === undefined) return true
+    if (runSessions.get(instance)?.holder === holder) return true
+    const client = await pgPool.connect()
+    const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [advisoryLockNamespace, `run:${instance}`])
+    if (rows[0]?.ok !== true) {
+      client.release()
+      return false
+    }
+    runSessions.set(instance, { holder, client })
+    return true
+  }
+
+  async function dropRunSession (instance: string, holder: string): Promise<void> {
+    const session = runSessions.get(instance)
+    if (session === undefined || session.holder !== holder) return
+    runSessions.delete(instance)
+    // Closing the connection releases its session lock whatever state it is in.
+    session.client.release(true)
+  }
 
   return {
     async withResourceLock (key, fn, opts = {}) {
@@ -80,6 +131,11 @@ export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: 
     },
 
     async acquireRunLock (instance, holder, ttlMs) {
+      // Holding the session lock proves no live process runs the instance, whatever its row says; without
+      // it (the holder lives but stopped heartbeating) the row's expiry decides, as on SQLite.
+      const session = await holdRunSession(instance, holder)
+      if (pgPool !== undefined && session) await db.deleteFrom('run_locks').where('instance', '=', instance).where('holder', '!=', holder).execute()
+      if (pgPool === undefined) await clearDeadHolder(instance)
       const now = Date.now()
       const taken = await db.insertInto('run_locks')
         .values({ instance, holder, acquired_at: iso(now), expires_at: iso(now + ttlMs) })
@@ -95,6 +151,7 @@ export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: 
           ])))
         .returning('instance')
         .executeTakeFirst()
+      if (taken === undefined) await dropRunSession(instance, holder)
       return taken !== undefined
     },
 
@@ -107,7 +164,11 @@ export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: 
     },
 
     async releaseRunLock (instance, holder) {
-      await db.deleteFrom('run_locks').where('instance', '=', instance).where('holder', '=', holder).execute()
+      try {
+        await db.deleteFrom('run_locks').where('instance', '=', instance).where('holder', '=', holder).execute()
+      } finally {
+        await dropRunSession(instance, holder)
+      }
     },
 
     async runLock (instance) {
@@ -116,6 +177,7 @@ export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: 
     },
 
     async close () {
+      for (const [instance, session] of runSessions) await dropRunSession(instance, session.holder)
       await holdDatabaseLock.close()
     }
   }
@@ -195,6 +257,10 @@ function rowLocker (db: Kysely<Database>, ttlMs: number): DatabaseLocker {
   async function tryTake (key: string, holder: string): Promise<boolean> {
     const now = Date.now()
     try {
+      const current = await db.selectFrom('resource_locks').select('holder').where('key', '=', key).executeTakeFirst()
+      if (current !== undefined && isDeadLocalHolder(current.holder)) {
+        await db.deleteFrom('resource_locks').where('key', '=', key).where('holder', '=', current.holder).execute()
+      }
       const taken = await db.insertInto('resource_locks')
         .values({ key, holder, expires_at: iso(now + ttlMs) })
         .onConflict(oc => oc.column('key')
@@ -212,7 +278,7 @@ function rowLocker (db: Kysely<Database>, ttlMs: number): DatabaseLocker {
 
   return {
     async run (key, deadline, waitMs, fn) {
-      const holder = randomUUID()
+      const holder = newHolder()
       for (let pause = 10; !(await tryTake(key, holder)); pause = Math.min(pause * 2, 200)) {
         const left = deadline - Date.now()
         if (left <= 0) throw lockTimeout(key, waitMs)

@@ -82,6 +82,8 @@ export interface SyncRunsTable {
   total: number | null
   holder: string
   error: string | null
+  /** JSON array of warnings. */
+  warnings: string
 }
 
 export interface SyncRunItemsTable {
@@ -92,6 +94,28 @@ export interface SyncRunItemsTable {
   message: string | null
   transaction_id: string | null
   updated_at: string
+}
+
+/** A resource whose latest RS write set did not finish: the next nightly run completes it. */
+export interface UnfinishedRsWritesTable {
+  rsid: number
+  instance: string | null
+  transaction_id: string
+  since: string
+}
+
+/** A resource's latest failure in an instance, with its retry schedule across nightly runs. */
+export interface ResourceFailuresTable {
+  instance: string
+  rsid: number
+  accession_number: string | null
+  outcome: string
+  message: string | null
+  attempts: number
+  first_failed_at: string
+  last_failed_at: string
+  /** When an upstream error may be retried; null for failures retried only once something changed. */
+  retry_after: string | null
 }
 
 /** Per-resource locks on SQLite (PostgreSQL uses advisory locks instead). */
@@ -117,4 +141,6 @@ export interface Database {
   sync_run_items: SyncRunItemsTable
   resource_locks: ResourceLocksTable
   run_locks: RunLocksTable
+  unfinished_rs_writes: UnfinishedRsWritesTable
+  resource_failures: ResourceFailuresTable
 }

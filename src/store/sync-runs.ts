@@ -20,6 +20,8 @@ export interface SyncRunRow {
   total: number | null
   holder: string
   error: string | null
+  /** Follow-up work of the run that failed without failing it (e.g. looking for earlier failures to retry). */
+  warnings: string[]
 }
 
 export interface SyncRunItem {
@@ -36,20 +38,14 @@ export interface SyncRunItemRow extends Required<SyncRunItem> {
 }
 
 /** The latest result of one resource across an instance's runs, with how many runs it failed in. */
-export interface FailedItem extends SyncRunItemRow {
-  failures: number
-}
-
-/** Outcomes that mean the resource was dealt with; every other outcome counts as a failure. */
-export const successfulOutcomes: readonly string[] = ['valid', 'updated', 'unchanged', 'pushed', 'already-pushed']
-
 export interface SyncRunRepo {
   create (r: { instance: string, options: Record<string, unknown>, holder: string }): Promise<SyncRunRow>
   /** How many resources the run found to work on (known after the first RS search). */
   setTotal (id: string, total: number): Promise<void>
   /** Progress while running (the final counts come with finish). */
   updateCounts (id: string, counts: Record<string, number>): Promise<void>
-  finish (id: string, r: { status: SyncRunStatus, counts: Record<string, number>, error?: string | null }): Promise<void>
+  /** Ends the run; `warnings` are follow-up work that failed without failing the run (e.g. finding earlier failures). */
+  finish (id: string, r: { status: SyncRunStatus, counts: Record<string, number>, error?: string | null, warnings?: string[] }): Promise<void>
   get (id: string): Promise<SyncRunRow | undefined>
   /** Newest first. */
   list (f: PageRequest & { instance?: string, status?: SyncRunStatus }): Promise<Page<SyncRunRow>>
@@ -63,8 +59,6 @@ export interface SyncRunRepo {
    * took over the run lock, since the previous holder died without finishing them. Returns how many.
    */
   interruptStale (instance: string, currentHolder: string): Promise<number>
-  /** Resources whose latest result in this instance's runs is a failure, with how many runs they failed in. */
-  itemsFailedFor (instance: string): Promise<FailedItem[]>
 }
 
 export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
@@ -80,7 +74,8 @@ export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
         counts: '{}',
         total: null,
         holder,
-        error: null
+        error: null,
+        warnings: '[]'
       }
       await db.insertInto('sync_runs').values(row).execute()
       return toSyncRunRow(row)
@@ -94,9 +89,9 @@ export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
       await db.updateTable('sync_runs').set({ counts: toJson(counts) }).where('id', '=', id).execute()
     },
 
-    async finish (id, { status, counts, error }) {
+    async finish (id, { status, counts, error, warnings }) {
       await db.updateTable('sync_runs')
-        .set({ status, counts: toJson(counts), error: error ?? null, finished_at: nowIso() })
+        .set({ status, counts: toJson(counts), error: error ?? null, warnings: toJson(warnings ?? []), finished_at: nowIso() })
         .where('id', '=', id)
         .execute()
     },
@@ -164,37 +159,6 @@ export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
         .where('instance', '=', instance).where('status', '=', 'running').where('holder', '!=', currentHolder)
         .executeTakeFirst()
       return Number(result.numUpdatedRows)
-    },
-
-    async itemsFailedFor (instance) {
-      const successes = [...successfulOutcomes]
-      const rows = await db.selectFrom('sync_run_items as i')
-        .innerJoin('sync_runs as r', 'r.id', 'i.run_id')
-        .selectAll('i')
-        .select(eb => eb.selectFrom('sync_run_items as f')
-          .innerJoin('sync_runs as fr', 'fr.id', 'f.run_id')
-          .select(eb => eb.fn.countAll<number | string>().as('n'))
-          .whereRef('f.rsid', '=', 'i.rsid').where('fr.instance', '=', instance).where('f.outcome', 'not in', successes)
-          .as('failures'))
-        .where('r.instance', '=', instance)
-        .where('i.outcome', 'not in', successes)
-        // Only the resource's newest result counts: a later success (or later failure) supersedes this one.
-        .where(eb => eb.not(eb.exists(eb.selectFrom('sync_run_items as later')
-          .innerJoin('sync_runs as lr', 'lr.id', 'later.run_id')
-          .select('later.rsid')
-          .whereRef('later.rsid', '=', 'i.rsid').where('lr.instance', '=', instance)
-          .whereRef('later.updated_at', '>', 'i.updated_at'))))
-        .orderBy('i.rsid').orderBy('i.run_id')
-        .execute()
-      const seen = new Set<number>()
-      const result: FailedItem[] = []
-      for (const row of rows) {
-        // Two results stamped the same millisecond would both qualify; keep one per resource.
-        if (seen.has(Number(row.rsid))) continue
-        seen.add(Number(row.rsid))
-        result.push({ ...toItemRow(row), failures: Number(row.failures ?? 0) })
-      }
-      return result
     }
   }
 }
@@ -210,7 +174,8 @@ function toSyncRunRow (row: Selectable<SyncRunsTable>): SyncRunRow {
     counts: fromJson<Record<string, number>>(row.counts, {}),
     total: row.total,
     holder: row.holder,
-    error: row.error
+    error: row.error,
+    warnings: fromJson<string[]>(row.warnings, [])
   }
 }
 

@@ -5,11 +5,9 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Selectable } from 'kysely'
-import type { UpstreamCall } from '../clients/http.js'
+import type { Caller, UpstreamCall } from '../vocabulary.js'
 import { fromJson, nowIso, pageWindow, toJson, type Page, type PageRequest } from './columns.js'
 import type { Database, RsWritesTable, TransactionsTable } from './schema.js'
-
-export type Caller = 'api_webhooks' | 'browser' | 'json' | 'cli' | 'sync'
 
 export interface NewTransaction {
   caller: Caller

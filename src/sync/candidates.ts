@@ -1,88 +1,129 @@
 /**
- * What a run works on, as a stream: first the resources whose synced field is empty (`!empty<ref>`,
- * paged with `fetchrows=offset,rows` until a short page, all refs collected before the first is yielded),
- * then earlier failures worth another try (all of them with `--retry-failed`; otherwise only those whose
- * RS data or CS object changed since), then with `--refresh` the synced resources whose CS object changed
- * since the last complete refresh (found through the links, and by accession number).
+ * What a run works on, collected in full before the first item runs (so the total is known, and so
+ * syncing an item — which takes it out of the `!empty` search — cannot make offset paging skip rows):
+ * 1. the resources whose synced field is empty (`!empty<ref>`, paged until a short page);
+ * 2. follow-up work, each part optional: resources whose last RS write set did not finish; links whose
+ *    push stopped halfway; earlier failures worth another try — upstream errors when their retry is due
+ *    (a growing number of nights apart, a bounded number of times), other failures once their RS
+ *    resource or CS object changed, or all of them with `--retry-failed`; and with `--refresh` the synced
+ *    resources whose CS object changed since the last complete refresh.
+ * Finding follow-up work may fail (RS refusing a search, CS down) without failing the run: the run does
+ * the rest and records a warning. Only the first search is essential.
  */
-import type { Services } from '../actions/action-context.js'
+import type { Services } from '../actions/context.js'
 import type { InstanceConfig } from '../config/schema.js'
+import type { ResourceFailure } from '../store/index.js'
+
+export type CandidateKind = 'new' | 'unfinished' | 'retry' | 'refresh'
 
 export interface Candidate {
   rsid: number
   /** From the search row, for resources the candidate search listed. */
   resourceType?: number
-  kind: 'new' | 'retry' | 'refresh'
+  kind: CandidateKind
 }
 
 export interface CandidateOptions {
   limit: number | null
   refresh: boolean
   retryFailed: boolean
+  /** Upstream errors are given up after this many attempts. */
+  maxAttempts: number
 }
 
-export async function * findCandidates (services: Services, instanceName: string, instance: InstanceConfig, opts: CandidateOptions, onTotal: (total: number) => void): AsyncGenerator<Candidate> {
-  const { rs, store, config } = services
+export interface CandidateList {
+  candidates: Candidate[]
+  warnings: string[]
+}
+
+export async function findCandidates (services: Services, instanceName: string, instance: InstanceConfig, opts: CandidateOptions): Promise<CandidateList> {
+  const { rs, config } = services
   const limit = opts.limit ?? Number.POSITIVE_INFINITY
-  const seen = new Set<number>()
+  const candidates = new Map<number, Candidate>()
+  const warnings: string[] = []
+  const add = (c: Candidate): void => { if (candidates.size < limit && !candidates.has(c.rsid)) candidates.set(c.rsid, c) }
   const restypes = instance.resourceTypes
-  const take = (rsid: number): boolean => {
-    if (seen.has(rsid) || seen.size >= limit) return false
-    seen.add(rsid)
-    return true
-  }
 
-  const syncedRef = await rs.resolveFieldRef(config.resourcespace.fields.synced)
-  // Every page is read before the first item runs: syncing an item sets its synced field, which takes it
-  // out of this very search, so offset paging while items are processed skips rows (a 1,000-resource run
-  // synced only about 600). Only ref and type are kept: 100,000 candidates are a few megabytes.
-  const fresh = new Map<number, number>()
+  const syncedRef = await rs.resolveFieldRef(config.resourcespace.fields.synced, restypes)
   for await (const page of rs.searchPages(`!empty${syncedRef}`, { restypes })) {
-    for (const row of page) if (fresh.size < limit) fresh.set(row.ref, row.resourceType)
-    if (fresh.size >= limit) break
-  }
-  for (const [rsid, resourceType] of fresh) if (take(rsid)) yield { rsid, resourceType, kind: 'new' }
-
-  const failed = await store.syncRuns.itemsFailedFor(instanceName)
-  if (failed.length > 0 && seen.size < limit) {
-    const changed = opts.retryFailed ? undefined : await changedSinceFailure(services, instanceName, instance, failed)
-    for (const item of failed) {
-      if (changed !== undefined && !changed.has(item.rsid)) continue
-      if (take(item.rsid)) yield { rsid: item.rsid, kind: 'retry' }
-    }
+    for (const row of page) add({ rsid: row.ref, resourceType: row.resourceType, kind: 'new' })
+    if (candidates.size >= limit) break
   }
 
-  if (opts.refresh && seen.size < limit) {
-    const since = await refreshWatermark(services, instanceName)
-    if (since !== undefined) {
-      const changed = new Map<string, string>()
-      for await (const objects of services.cs(instanceName).objectsUpdatedSince(since)) {
-        for (const object of objects) changed.set(object.csid, object.objectNumber)
-      }
-      // The links name every pushed resource's object, whichever way its accession number was found
-      // (an RS field search alone misses the numbers that come from the original filename).
-      for await (const rsid of linkedTo(services, instanceName, changed)) if (take(rsid)) yield { rsid, kind: 'refresh' }
-      const accessionField = config.resourcespace.fields.accessionNumber
-      for (const objectNumber of new Set(changed.values())) {
-        if (seen.size >= limit) break
-        const resources = await rs.findByAccessionNumber(accessionField, objectNumber, { restypes })
-        for (const r of resources) if (take(r.ref)) yield { rsid: r.ref, kind: 'refresh' }
-      }
+  const followUp = async (what: string, find: () => Promise<void>): Promise<void> => {
+    if (candidates.size >= limit) return
+    try {
+      await find()
+    } catch (err) {
+      warnings.push(`could not look for ${what}: ${err instanceof Error ? err.message : String(err)}`)
+      services.log.warn({ err, instance: instanceName }, `sync: could not look for ${what}`)
     }
   }
-  onTotal(seen.size)
+  await followUp('unfinished RS writes', async () => {
+    for (const u of await services.store.unfinishedWrites.list(instanceName)) add({ rsid: u.rsid, kind: 'unfinished' })
+  })
+  await followUp('pushes that stopped halfway', async () => {
+    for (const link of await services.store.links.unfinished(instanceName)) add({ rsid: link.rsid, kind: 'unfinished' })
+  })
+  await followUp('earlier failures to retry', async () => {
+    const failures = await services.store.failures.list(instanceName)
+    const due = opts.retryFailed ? failures : await dueForRetry(services, instanceName, instance, failures, opts.maxAttempts)
+    for (const f of due) add({ rsid: f.rsid, kind: 'retry' })
+  })
+  if (opts.refresh) await followUp('CollectionSpace objects changed since the last refresh', async () => { await addRefreshed(services, instanceName, instance, add) })
+  return { candidates: [...candidates.values()], warnings }
 }
 
-/** Resources with a finished push to one of these objects, read from the links page by page. */
-async function * linkedTo (services: Services, instanceName: string, objects: Map<string, string>): AsyncGenerator<number> {
-  if (objects.size === 0) return
+/**
+ * Failures worth another try now: an upstream error whose retry is due and that has not used up its
+ * attempts; any other failure whose RS resource was modified, or whose accession number's CS object
+ * changed, after it failed.
+ */
+async function dueForRetry (services: Services, instanceName: string, instance: InstanceConfig, failures: ResourceFailure[], maxAttempts: number): Promise<ResourceFailure[]> {
+  const now = services.now().toISOString()
+  const upstream = failures.filter(f => f.outcome === 'upstream-error')
+  const due = upstream.filter(f => f.attempts < maxAttempts && f.retryAfter !== null && f.retryAfter <= now)
+  const others = failures.filter(f => f.outcome !== 'upstream-error')
+  if (others.length === 0) return due
+  const changed = new Set<number>()
+  const failedAt = new Map(others.map(f => [f.rsid, Date.parse(f.lastFailedAt)]))
+  for (const row of await services.rs.listResources(others.map(f => f.rsid), { restypes: instance.resourceTypes })) {
+    const at = failedAt.get(row.ref)
+    // RS's `modified` is a database datetime without a zone; spacelink's own writes come before the failure is recorded.
+    if (at !== undefined && row.modified !== undefined && Date.parse(`${row.modified.replace(' ', 'T')}Z`) > at) changed.add(row.ref)
+  }
+  const byNumber = new Map<string, number[]>()
+  for (const f of others) if (f.accessionNumber !== null) byNumber.set(f.accessionNumber, [...(byNumber.get(f.accessionNumber) ?? []), f.rsid])
+  const oldest = others.map(f => f.lastFailedAt).sort()[0]
+  if (oldest !== undefined && byNumber.size > 0) {
+    for await (const objects of services.cs(instanceName).objectsUpdatedSince(oldest)) {
+      for (const o of objects) for (const rsid of byNumber.get(o.objectNumber) ?? []) changed.add(rsid)
+    }
+  }
+  return [...due, ...others.filter(f => changed.has(f.rsid))]
+}
+
+/** `--refresh`: synced resources whose CS object changed since the last complete refresh. */
+async function addRefreshed (services: Services, instanceName: string, instance: InstanceConfig, add: (c: Candidate) => void): Promise<void> {
+  const since = await refreshWatermark(services, instanceName)
+  if (since === undefined) return
+  const changed = new Map<string, string>()
+  for await (const objects of services.cs(instanceName).objectsUpdatedSince(since)) {
+    for (const object of objects) changed.set(object.csid, object.objectNumber)
+  }
+  if (changed.size === 0) return
+  // The links name every pushed resource's object, whichever way its accession number was found (an RS
+  // field search alone misses the numbers that come from the original filename).
   const size = 500
-  let afterId: string | undefined
-  for (;;) {
+  for (let afterId: string | undefined; ;) {
     const page = await services.store.links.listDone({ instance: instanceName, limit: size, ...(afterId === undefined ? {} : { afterId }) })
-    for (const link of page) if (objects.has(link.objectCsid)) yield link.rsid
-    if (page.length < size) return
+    for (const link of page) if (changed.has(link.objectCsid)) add({ rsid: link.rsid, kind: 'refresh' })
+    if (page.length < size) break
     afterId = page[page.length - 1]?.id
+  }
+  const accessionField = services.config.resourcespace.fields.accessionNumber
+  for (const objectNumber of new Set(changed.values())) {
+    for (const r of await services.rs.findByExactValue(accessionField, objectNumber, { restypes: instance.resourceTypes })) add({ rsid: r.ref, kind: 'refresh' })
   }
 }
 
@@ -104,26 +145,4 @@ async function refreshWatermark (services: Services, instanceName: string): Prom
     }
     if (items.length < size) return oldest
   }
-}
-
-/** Failed items whose RS resource was modified, or whose accession number's CS object changed, after the failure. */
-async function changedSinceFailure (services: Services, instanceName: string, instance: InstanceConfig, failed: Array<{ rsid: number, accessionNumber: string | null, updatedAt: string }>): Promise<Set<number>> {
-  const { rs, config } = services
-  const changed = new Set<number>()
-  const oldest = failed.map(f => f.updatedAt).sort()[0]
-  const synced = await rs.fieldDefinition(config.resourcespace.fields.synced)
-  const rows = await rs.search(`${synced.name}:false`, { restypes: instance.resourceTypes })
-  const failedAt = new Map(failed.map(f => [f.rsid, Date.parse(f.updatedAt)]))
-  for (const row of rows) {
-    const at = failedAt.get(row.ref)
-    if (at !== undefined && row.modified !== undefined && Date.parse(row.modified.replace(' ', 'T') + 'Z') > at) changed.add(row.ref)
-  }
-  if (oldest !== undefined) {
-    const byNumber = new Map<string, number[]>()
-    for (const f of failed) if (f.accessionNumber !== null) byNumber.set(f.accessionNumber, [...(byNumber.get(f.accessionNumber) ?? []), f.rsid])
-    for await (const objects of services.cs(instanceName).objectsUpdatedSince(oldest)) {
-      for (const o of objects) for (const rsid of byNumber.get(o.objectNumber) ?? []) changed.add(rsid)
-    }
-  }
-  return changed
 }

@@ -1,23 +1,28 @@
 /**
- * The nightly sync of one instance: find the RS resources whose synced field is empty (paged, refs
- * collected before work starts, never one URL with every id), run each through the button code with
- * bounded concurrency, retry an item whose upstream failed (the push resumes, so a retry never doubles
- * anything), and record every item's outcome in the run. One failing item never stops the run; only a
- * run that cannot proceed at all (lock held, RS down before the first item) fails.
+ * The nightly sync of one instance: collect the candidates (src/sync/candidates.ts), run each through the
+ * very handler a push-resource button runs — metadata, image, one RS write set with the synced flag last
+ * — with bounded concurrency, retry an item whose upstream failed (the push resumes, so a retry never
+ * doubles anything), and record every item's outcome in the run and its failure schedule for later
+ * nights. One failing item never stops the run; only a run that cannot proceed at all (lock held, RS
+ * down before the first item) fails. A run asked to stop (shutdown) stops at an item boundary; what it
+ * did not reach is still a candidate for the next run.
  */
-import { hostname } from 'node:os'
-import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Services } from '../actions/action-context.js'
+import type { Services } from '../actions/context.js'
+import { reportEarly } from '../actions/early.js'
+import { pushResource } from '../actions/handlers/push-resource.js'
+import { fieldNames, mappedMetadata } from '../actions/metadata.js'
+import { isEarly, resolveObject } from '../actions/resolve.js'
 import { runAction } from '../actions/run-action.js'
-import type { ActionResult } from '../actions/types.js'
+import type { ActionContext } from '../actions/context.js'
+import type { ActionResult, HandlerResult } from '../actions/types.js'
 import type { InstanceConfig } from '../config/schema.js'
 import { backoffDelay } from '../clients/http.js'
 import { SpacelinkError } from '../errors.js'
-import { successfulOutcomes } from '../store/index.js'
-import { forEachBounded } from './bounded.js'
+import { newHolder } from '../store/locks.js'
+import { forEachBounded } from '../util/concurrency.js'
+import { isSuccess } from '../vocabulary.js'
 import { findCandidates, type Candidate } from './candidates.js'
-import { refreshItem, syncItem } from './sync-item.js'
 
 export interface SyncOptions {
   dryRun?: boolean
@@ -26,11 +31,13 @@ export interface SyncOptions {
   retryFailed?: boolean
   concurrency?: number
   /**
-   * How long the run lock outlives a run that stopped heartbeating (a crashed or killed process): the
-   * next run of the instance is refused until then. Default 60 s; tests and benchmarks shorten it.
+   * How long the run lock outlives a run that stopped heartbeating without its process dying (a frozen
+   * event loop): the next run of the instance is refused until then. Default 60 s.
    */
   lockTtlMs?: number
-  /** Called after every item (progress bars, periodic log lines). */
+  /** Stops the run at the next item boundary (shutdown). */
+  signal?: AbortSignal
+  /** Called once the candidates are known, then after every item (progress bars, periodic log lines). */
   onProgress?: (p: SyncProgress) => void
   /** Called once the run row exists (the HTTP API answers 202 with it). */
   onStart?: (runId: string) => void
@@ -38,8 +45,7 @@ export interface SyncOptions {
 
 export interface SyncProgress {
   done: number
-  /** Known once the candidate search has finished paging. */
-  total: number | null
+  total: number
   failures: number
   startedAt: number
 }
@@ -54,23 +60,26 @@ export interface SyncFailure {
 export interface SyncSummary {
   runId: string
   instance: string
-  status: 'finished' | 'failed'
+  status: 'finished' | 'failed' | 'interrupted'
   total: number
   counts: Record<string, number>
   failures: SyncFailure[]
+  /** Follow-up work that failed without failing the run. */
+  warnings: string[]
+  concurrency: number
   durationMs: number
   error?: string
 }
 
 const defaultLockTtlMs = 60_000
-/** Whole-item attempts after the first (each attempt's calls are already retried inside the clients). */
+/** Whole-item attempts after the first within a run (each call is already retried inside the clients). */
 const itemRetries = 2
 
 export async function runSync (services: Services, instanceName: string, opts: SyncOptions = {}): Promise<SyncSummary> {
   const instance = services.config.instances[instanceName]
   if (instance === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instanceName}' is configured`)
   const { store, log } = services
-  const holder = `${hostname()}:${process.pid}:${randomUUID()}`
+  const holder = newHolder()
   const lockTtlMs = opts.lockTtlMs ?? defaultLockTtlMs
   if (!await store.locks.acquireRunLock(instanceName, holder, lockTtlMs)) {
     throw new SpacelinkError('SYNC_RUNNING', 409, 'A sync run is already in progress', `instance ${instanceName} is being synced by another run; try again when it has finished`)
@@ -81,7 +90,7 @@ export async function runSync (services: Services, instanceName: string, opts: S
     await store.syncRuns.interruptStale(instanceName, holder)
     run = await store.syncRuns.create({ instance: instanceName, options, holder })
   } catch (err) {
-    // No run row to finish: at least do not leave the instance locked for a whole TTL.
+    // No run row to finish: at least do not leave the instance locked.
     await store.locks.releaseRunLock(instanceName, holder).catch(() => {})
     throw err
   }
@@ -89,57 +98,85 @@ export async function runSync (services: Services, instanceName: string, opts: S
   const started = Date.now()
   const counts: Record<string, number> = {}
   const failures: SyncFailure[] = []
+  let warnings: string[] = []
   let lost = false
   const heartbeat = setInterval(() => {
     store.locks.heartbeatRunLock(instanceName, holder, lockTtlMs).then(ok => { if (!ok) lost = true }, (err: unknown) => log.warn({ err }, 'sync heartbeat failed'))
   }, lockTtlMs / 3)
   heartbeat.unref()
-  const progress: SyncProgress = { done: 0, total: null, failures: 0, startedAt: started }
+  const summary = (status: SyncSummary['status'], total: number, error?: string): SyncSummary => ({
+    runId: run.id, instance: instanceName, status, total, counts, failures, warnings, concurrency: options.concurrency, durationMs: Date.now() - started, ...(error === undefined ? {} : { error })
+  })
+  let done = 0
   try {
-    const candidates = findCandidates(services, instanceName, instance, options, total => {
-      progress.total = total
-      store.syncRuns.setTotal(run.id, total).catch((err: unknown) => log.warn({ err }, 'could not record the run total'))
-    })
-    await forEachBounded(candidates, options.concurrency, async (candidate) => {
+    const found = await findCandidates(services, instanceName, instance, { ...options, maxAttempts: services.config.sync.maxAttempts })
+    warnings = found.warnings
+    const total = found.candidates.length
+    await store.syncRuns.setTotal(run.id, total)
+    opts.onProgress?.({ done, total, failures: 0, startedAt: started })
+    await forEachBounded(until(found.candidates, opts.signal), options.concurrency, async (candidate) => {
       if (lost) throw new SpacelinkError('SYNC_LOCK_LOST', 409, 'Sync lock lost', 'another run took over this instance')
       const result = await syncWithRetries(services, instanceName, instance, candidate, run.id, options.dryRun)
       counts[result.outcome] = (counts[result.outcome] ?? 0) + 1
-      const failed = !successfulOutcomes.includes(result.outcome)
+      const failed = !isSuccess(result.outcome)
       if (failed) failures.push({ rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message })
       await store.syncRuns.addItem(run.id, { rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, transactionId: result.transactionId })
-      progress.done++
-      progress.failures = failures.length
-      opts.onProgress?.({ ...progress })
+      // A dry run's results say nothing about what a real run would meet.
+      if (!options.dryRun) await store.failures.record({ instance: instanceName, rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, failed, at: services.now() })
+      done++
+      opts.onProgress?.({ done, total, failures: failures.length, startedAt: started })
     })
-    const total = progress.done
-    await store.syncRuns.finish(run.id, { status: 'finished', counts })
-    log.info({ instance: instanceName, runId: run.id, total, counts }, 'sync run finished')
-    return { runId: run.id, instance: instanceName, status: 'finished', total, counts, failures, durationMs: Date.now() - started }
+    const stopped = opts.signal?.aborted === true && done < total
+    const error = stopped ? `stopped by shutdown after ${done} of ${total} item(s); the next run picks up the rest` : undefined
+    await store.syncRuns.finish(run.id, { status: stopped ? 'interrupted' : 'finished', counts, warnings, ...(error === undefined ? {} : { error }) })
+    log.info({ instance: instanceName, runId: run.id, total, done, counts, warnings: warnings.length, durationMs: Date.now() - started }, `sync run ${stopped ? 'stopped' : 'finished'}`)
+    return summary(stopped ? 'interrupted' : 'finished', done, error)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    await store.syncRuns.finish(run.id, { status: 'failed', counts, error: message }).catch(() => {})
+    await store.syncRuns.finish(run.id, { status: 'failed', counts, warnings, error: message }).catch(() => {})
     log.error({ err, instance: instanceName, runId: run.id }, 'sync run failed')
-    return { runId: run.id, instance: instanceName, status: 'failed', total: progress.done, counts, failures, durationMs: Date.now() - started, error: message }
+    return summary('failed', done, message)
   } finally {
     clearInterval(heartbeat)
     await store.locks.releaseRunLock(instanceName, holder).catch(() => {})
   }
 }
 
+/** The candidates, until the signal says stop. */
+async function * until (candidates: Candidate[], signal?: AbortSignal): AsyncGenerator<Candidate> {
+  for (const candidate of candidates) {
+    if (signal?.aborted === true) return
+    yield candidate
+  }
+}
+
 /** An item whose upstream failed in a way worth retrying is run again after a backoff; the push resumes. */
 async function syncWithRetries (services: Services, instanceName: string, instance: InstanceConfig, candidate: Candidate, runId: string, dryRun: boolean): Promise<ActionResult> {
+  const refresh = candidate.kind === 'refresh'
   for (let attempt = 0; ; attempt++) {
-    const result = await runAction(services, {
+    const result = await runAction(services, refresh ? refreshItem : pushResource, {
       rsid: candidate.rsid,
-      queryType: candidate.kind === 'refresh' ? 'retrieve-metadata' : 'push-resource',
+      queryType: refresh ? 'retrieve-metadata' : 'push-resource',
       caller: 'sync',
       instance: instanceName,
       dryRun,
       syncRunId: runId
-    }, { handler: candidate.kind === 'refresh' ? refreshItem : syncItem, queryTypeLabel: candidate.kind === 'refresh' ? 'sync-refresh' : 'sync', keepGoing: true, memo: candidate.resourceType === undefined ? {} : { resourceType: candidate.resourceType } })
+    }, { keepGoing: true, memo: candidate.resourceType === undefined ? {} : { resourceType: candidate.resourceType } })
     // Only upstream trouble is worth another try (5xx, timeouts); a refused value or a gone resource is not.
     if (result.outcome !== 'upstream-error' || result.httpStatus < 500 || attempt >= itemRetries) return result
     services.log.info({ rsid: candidate.rsid, attempt }, 'retrying sync item after an upstream error')
     await sleep(backoffDelay(attempt + 1, { retries: itemRetries, baseDelayMs: services.config.sync.retryBaseDelayMs, maxDelayMs: 10_000 }))
   }
+}
+
+/** `--refresh` for an already-synced resource: only the metadata, written where it changed. */
+async function refreshItem (ctx: ActionContext): Promise<HandlerResult> {
+  const resolved = await resolveObject(ctx)
+  if (isEarly(resolved)) return await reportEarly(ctx, resolved)
+  const { changes, refused } = await mappedMetadata(ctx, resolved)
+  const base = { instance: resolved.instanceName, accessionNumber: resolved.accessionNumber, object: resolved.object, changes, refused }
+  if (changes.length === 0) return { ...base, outcome: 'unchanged', detail: 'metadata already current' }
+  const detail = `${changes.length} field(s) (${fieldNames(changes)}) from CollectionSpace object ${resolved.accessionNumber} after it changed`
+  await ctx.writer.commit({ instance: resolved.instanceName, outcome: 'updated', detail, changes, refused })
+  return { ...base, outcome: 'updated', detail }
 }

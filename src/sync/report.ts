@@ -21,9 +21,7 @@ export function progressReporter (stream: NodeJS.WriteStream, every = 10_000): P
     let started = false
     return {
       update (p) {
-        const total = p.total ?? Math.max(p.done + 1, 1)
-        if (!started) { bar.start(total, 0, { rate: '0.0', failures: 0 }); started = true }
-        bar.setTotal(total)
+        if (!started) { bar.start(p.total, 0, { rate: '0.0', failures: 0 }); started = true }
         bar.update(p.done, { rate: rate(p).toFixed(1), failures: p.failures })
       },
       stop () { if (started) bar.stop() }
@@ -35,7 +33,7 @@ export function progressReporter (stream: NodeJS.WriteStream, every = 10_000): P
       const now = Date.now()
       if (now - last < every) return
       last = now
-      stream.write(`sync progress: ${p.done}${p.total === null ? '' : `/${p.total}`} done, ${rate(p).toFixed(1)}/s, ${p.failures} failure(s)\n`)
+      stream.write(`sync progress: ${p.done}/${p.total} done, ${rate(p).toFixed(1)}/s, ${p.failures} failure(s)\n`)
     },
     stop () {}
   }
@@ -49,8 +47,9 @@ function rate (p: SyncProgress): number {
 /** A plain-text table: counts per outcome, then each failed item with rsid, accession number and reason. */
 export function summaryTable (s: SyncSummary): string {
   const lines: string[] = []
-  lines.push(`sync ${s.instance}: run ${s.runId} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s, ${s.total} item(s)`)
+  lines.push(`sync ${s.instance}: run ${s.runId} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s, ${s.total} item(s), ${s.concurrency} at a time`)
   if (s.error !== undefined) lines.push(`error: ${s.error}`)
+  for (const warning of s.warnings) lines.push(`warning: ${warning}`)
   const outcomes = Object.entries(s.counts).sort(([a], [b]) => a.localeCompare(b))
   if (outcomes.length > 0) {
     lines.push('', table(['outcome', 'count'], outcomes.map(([o, n]) => [o, String(n)])))

@@ -33,10 +33,16 @@ export interface HarnessOptions {
   configure?: (config: Config) => void
   /** Receives the server's JSON log lines. */
   logStream?: { write: (line: string) => void }
+  /** Replacements for spacelink's clock and deadline timer. */
+  services?: HarnessServices
+  /** The RS simulator's main user's permissions (default: RS's Administrators group, without `a`). */
+  rsPermissions?: string
 }
 
+type HarnessServices = NonNullable<Parameters<typeof buildServer>[1]>['services']
+
 export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
-  const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
+  const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs ?? 0, ...(opts.rsPermissions === undefined ? {} : { permissions: opts.rsPermissions }) })
   t.teardown(() => rs.close())
   const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
   t.teardown(() => cs.close())
@@ -48,7 +54,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   config.server.logLevel = 'silent'
   config.sync.retryBaseDelayMs = 5
   opts.configure?.(config)
-  const server = await buildServer(config, { schedule: false }, opts.logStream)
+  const server = await buildServer(config, { schedule: false, ...(opts.services === undefined ? {} : { services: opts.services }) }, opts.logStream)
   await server.ready()
   t.teardown(() => server.close())
   return {

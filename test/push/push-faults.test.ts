@@ -80,7 +80,7 @@ for (const step of streamSteps) {
       t.equal(second.body.outcome, 'pushed')
       assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
       t.equal(h.rsField(redHills.rsid, synced), 'true')
-      t.match(h.rsField(redHills.rsid, status), /spacelink: pushed 'scr' to CollectionSpace object 2019\.12\.3/)
+      t.match(h.rsField(redHills.rsid, status), /spacelink: pushed: 'scr' to CollectionSpace object 2019\.12\.3/)
 
       const third = await push(h, redHills.rsid)
       t.equal(third.body.outcome, 'already-pushed', 'a third press changes nothing')

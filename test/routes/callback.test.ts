@@ -62,7 +62,7 @@ t.test('retrieve-metadata keeps both makers and O\'Keeffe whole; only differing 
   t.equal(first.json().outcome, 'updated')
   t.equal(h.rsField(2, 92), "Georgia O'Keeffe; Alfred Stieglitz")
   t.equal(h.rsField(2, 8), 'Portrait of a Collaboration')
-  t.equal(h.rsField(2, 12), 'circa 1920')
+  t.equal(h.rsField(2, 12), '1920-00-00', "'circa 1920' as its structured year, in the shape RS's edit form keeps")
   const writesBefore = h.rs.state().writes.filter(w => String(w.ref) === '2').length
   const second = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=retrieve-metadata', headers: json(h) })
   t.equal(second.json().outcome, 'unchanged')
@@ -75,7 +75,8 @@ t.test('retrieve-metadata dry_run returns the diff and writes nothing anywhere',
   const writes = h.rs.state().writes.length
   const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=retrieve-metadata&dry_run=true', headers: json(h) })
   t.equal(res.statusCode, 200)
-  t.same(res.json().changes.map((c: { field: string }) => c.field).sort(), ['12', 'creator', 'title'])
+  t.same(res.json().changes.map((c: { field: string }) => c.field).sort(), ['creator', 'date', 'title'])
+  t.match(res.json().message, /^updated: 3 field\(s\) \(.*\) from CollectionSpace object 2020\.1\.1 \(dry run: nothing written\)$/)
   t.equal(h.rs.state().writes.length, writes, 'no RS write, not even the status field')
   t.equal(h.rsField(2, status), '')
 })
@@ -124,7 +125,7 @@ t.test('push-resource: 201 with Location, one blob + media + two relations, sync
   const [a, b] = state.relations
   t.same([a?.subjectCsid, a?.objectCsid].sort(), [b?.subjectCsid, b?.objectCsid].sort(), 'both directions')
   t.equal(h.rsField(1, synced), 'true')
-  t.match(h.rsField(1, status), /pushed 'scr' to CollectionSpace object 2019\.12\.3/)
+  t.match(h.rsField(1, status), /pushed: 'scr' to CollectionSpace object 2019\.12\.3/)
 
   const again = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=push-resource', headers: json(h) })
   t.equal(again.statusCode, 200)
@@ -163,7 +164,9 @@ t.test('push-resource-group pushes every still of the film to the one object (bl
   const h = await startHarness(t)
   const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=14&query_type=push-resource-group', headers: json(h) })
   t.equal(res.statusCode, 200)
-  t.same(res.json().members.map((m: { rsid: number }) => m.rsid), [14, 15, 16])
+  t.same(res.json().members.map((m: { rsid: number }) => m.rsid), [15, 16], 'the other members, each its own transaction')
+  t.match(res.json().message, /^pushed: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 3 pushed$/)
+  t.match(h.rsField(14, status), /pushed: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 3 pushed/, 'the pressed resource\'s status sums up the group')
   const state = h.cs.state('film')
   t.equal(state.media.length, 3)
   t.equal(state.relations.length, 6)
@@ -171,6 +174,7 @@ t.test('push-resource-group pushes every still of the film to the one object (bl
   t.ok(state.blobs.every(b => /^daguerreotypes_still_\d\.jpg$/.test(b.name)), 'blobs renamed from download.php to the file stem')
   const again = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=15&query_type=push-resource-group', headers: json(h) })
   t.ok(again.json().members.every((m: { outcome: string }) => m.outcome === 'already-pushed'))
+  t.equal(again.json().outcome, 'already-pushed')
   t.equal(h.cs.state('film').media.length, 3)
 })
 
@@ -202,7 +206,10 @@ t.test('a CS value that is not an option of an RS list field is left out; the ot
   t.equal(res.statusCode, 200)
   t.equal(h.rsField(2, 92), "Georgia O'Keeffe; Alfred Stieglitz", 'the other fields were written')
   t.equal(h.rsField(2, synced), '', 'RS did not blank or set the list field')
-  t.match(h.rsField(2, status), /not written: synced: 'Portrait of a Collaboration' is not one of its options/)
+  t.match(h.rsField(2, status), /not written: Synced to CollectionSpace: 'Portrait of a Collaboration' is not one of its options \(true, false\)/)
+  t.equal(res.json().outcome, 'updated', 'the other fields changed')
+  t.notOk(res.json().changes.some((c: { fieldRef: number }) => c.fieldRef === 89), 'the refused value is not counted as a change')
+  t.match(res.json().refused, [{ fieldRef: 89, reason: /not one of its options/ }])
 })
 
 t.test('a refused revert says so in RS', async t => {
@@ -212,7 +219,7 @@ t.test('a refused revert says so in RS', async t => {
   h.editRsField(2, 'creator', 'Someone else')
   const undo = await h.app.inject({ method: 'POST', url: `/api/v1/callback?rsid=2&query_type=revert&transaction=${done.json().transaction as string}`, headers: json(h) })
   t.equal(undo.statusCode, 409)
-  t.match(h.rsField(2, status), /conflict: not reverted, field\(s\) creator changed/, 'the status field, rewritten by validate since, is no reason to refuse; creator is')
+  t.match(h.rsField(2, status), /conflict: not reverted: Creator changed in RS since transaction/, 'the status field, rewritten by validate since, is no reason to refuse; creator is')
 })
 
 t.test('a download answered by a login redirect or an HTML page is no-derivative (422) and nothing reaches CS', async t => {
@@ -238,7 +245,10 @@ t.test('push-resource-group: a member that fails does not stop the others', asyn
   const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=14&query_type=push-resource-group', headers: json(h) })
   t.equal(res.statusCode, 200)
   const members = res.json().members as Array<{ rsid: number, outcome: string, transaction: string }>
-  t.same(members.map(m => [m.rsid, m.outcome]), [[14, 'pushed'], [15, 'upstream-error'], [16, 'pushed']])
+  t.same(members.map(m => [m.rsid, m.outcome]), [[15, 'upstream-error'], [16, 'pushed']])
   t.ok(members.every(m => m.transaction !== ''), 'every member, failed or not, has its transaction')
-  t.equal(h.cs.state('film').media.length, 2, 'the members after the failure were pushed')
+  t.equal(h.cs.state('film').media.length, 2, 'the member after the failure and the pressed one were pushed')
+  t.equal(res.json().outcome, 'upstream-error', 'the group reports its failure')
+  t.match(h.rsField(14, status), /upstream-error: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 2 pushed, 1 upstream-error; failed: resource 15 \(upstream-error\)/, 'the person reads which member failed')
+  t.equal(h.rsField(14, synced), 'true', 'the pressed resource itself was pushed')
 })

@@ -4,14 +4,16 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { parseCallbackParams, type CallbackParams } from '../../../src/callback/parse-params.js'
+import { parseCallbackParams, rsSizeCodes, type CallbackParams } from '../../../src/callback/parse-params.js'
 import { confirmPage, prefersHtml, problemPage } from '../../../src/callback/html.js'
 import { respond } from '../../../src/callback/respond.js'
 import { problemFromError } from '../../../src/http/problem.js'
 import { rsResourceUrl } from '../../../src/http/links.js'
-import type { Caller } from '../../../src/actions/types.js'
+import { permitAction } from '../../../src/auth/api-keys.js'
+import type { Caller } from '../../../src/vocabulary.js'
 
 const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
+  const sizes = [...new Set([...rsSizeCodes, ...Object.values(fastify.spacelink.config.instances).flatMap(i => i.derivative.sizes)])]
   // Forms are read as text: the api_webhooks body is a bare ref (`42`), which a form parser would turn into a key.
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
   fastify.removeContentTypeParser('text/plain')
@@ -20,7 +22,7 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   fastify.get('/callback', { schema: { tags: ['callback'], summary: 'Confirmation page for a button link (writes nothing)' } }, async function confirm (request, reply) {
     reply.header('cache-control', 'no-store')
     try {
-      const params = parseCallbackParams(request.query, undefined)
+      const params = parseCallbackParams(request.query, undefined, sizes)
       return await reply.type('text/html; charset=utf-8').send(confirmPage(params, request.url.split('?')[0] ?? '/api/v1/callback'))
     } catch (err) {
       return await sendError(reply, 'browser', err, request)
@@ -33,11 +35,12 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
     let rsid: number | undefined
     reply.header('cache-control', 'no-store')
     try {
-      const params = parseCallbackParams(request.query, request.body)
+      const params = parseCallbackParams(request.query, request.body, sizes)
       rsid = params.rsid
       caller = params.bareRef || params.replyRs ? 'api_webhooks' : caller
-      fastify.authorize(request, 'callback', { ...(params.key === undefined ? {} : { key: params.key }), ...(params.hash === undefined ? {} : { hash: params.hash }), rsid: params.rsid })
-      const result = await fastify.spacelink.run(actionRequest(params, caller, fastify.spacelink.config.server.webhookDeadlineMs))
+      const principal = fastify.authorize(request, 'callback', { ...(params.key === undefined ? {} : { key: params.key }), ...(params.hash === undefined ? {} : { hash: params.hash }), rsid: params.rsid })
+      permitAction(fastify.spacelink.config, principal, params)
+      const result = await fastify.spacelink.run(actionRequest(params, caller, fastify.spacelink.config.server.webhookDeadlineMs, request.id))
       return await respond(reply, fastify.spacelink.config, caller, result)
     } catch (err) {
       return await sendError(reply, caller, err, request, rsid)
@@ -57,7 +60,7 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   }
 }
 
-function actionRequest (params: CallbackParams, caller: Caller, deadlineMs: number): Parameters<import('../../../src/spacelink.js').Spacelink['run']>[0] {
+function actionRequest (params: CallbackParams, caller: Caller, deadlineMs: number, requestId: string): Parameters<import('../../../src/spacelink.js').Spacelink['run']>[0] {
   return {
     rsid: params.rsid,
     queryType: params.queryType,
@@ -67,7 +70,8 @@ function actionRequest (params: CallbackParams, caller: Caller, deadlineMs: numb
     ...(params.instance === undefined ? {} : { instance: params.instance }),
     ...(params.size === undefined ? {} : { size: params.size }),
     ...(params.transaction === undefined ? {} : { transaction: params.transaction }),
-    ...(caller === 'api_webhooks' ? { deadlineMs } : {})
+    ...(caller === 'api_webhooks' ? { deadlineMs } : {}),
+    requestId
   }
 }
 

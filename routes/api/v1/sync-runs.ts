@@ -37,8 +37,10 @@ const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
     const { instance, ...opts } = request.body
     if (spacelink.config.instances[instance] === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instance}' is configured`)
     const runId = await new Promise<string>((resolve, reject) => {
-      runSync(spacelink, instance, { ...opts, onStart: resolve })
-        .then(summary => { if (summary.status === 'failed') request.log.warn({ summary }, 'sync run failed') }, reject)
+      // The run goes on after the answer; shutdown stops it at an item boundary and waits for it.
+      const running = runSync(spacelink, instance, { ...opts, signal: spacelink.stopping, onStart: resolve })
+      spacelink.track(running)
+      running.then(summary => { if (summary.status === 'failed') request.log.warn({ summary }, 'sync run failed') }, reject)
     })
     const run = await spacelink.store.syncRuns.get(runId)
     if (run === undefined) throw new Error(`sync run ${runId} was started but cannot be read back`)

@@ -1,13 +1,15 @@
 /**
- * revert: put back the RS values an earlier transaction replaced. Refuses (409) when someone changed a
- * field since, because restoring then would silently destroy their edit.
+ * revert: put back the RS metadata values an earlier transaction replaced. Everything is checked before
+ * anything is written: a field someone changed since makes the whole revert a `conflict` (restoring it
+ * would silently destroy their edit); a value RS would refuse (a required title cannot be blanked) is
+ * left as it is and named; a field already back at its earlier value counts as restored. So a revert
+ * says exactly what was and was not restored, and a second revert answers `unchanged`.
  */
 import { SpacelinkError } from '../../errors.js'
-import type { ActionContext } from '../action-context.js'
+import { isField } from '../../clients/rs-fields.js'
+import type { ActionContext } from '../context.js'
+import { fieldNames } from '../metadata.js'
 import { loadResource } from '../resolve.js'
-import { findField } from '../resource-context.js'
-import { writeFields } from '../rs-writes.js'
-import { statusSentence } from '../outcome.js'
 import type { FieldChange, HandlerResult } from '../types.js'
 
 export async function revert (ctx: ActionContext): Promise<HandlerResult> {
@@ -20,28 +22,33 @@ export async function revert (ctx: ActionContext): Promise<HandlerResult> {
     throw new SpacelinkError('TRANSACTION_NOT_FOUND', 404, 'Unknown transaction', `no transaction ${id} for resource ${ctx.req.rsid}`)
   }
   const loaded = await loadResource(ctx)
-  // Only metadata is reverted: the fields spacelink owns (status, CS URL, synced) are rewritten by every
-  // action, so a later action touching them is no reason to refuse.
+  // Only metadata is reverted: the fields spacelink owns (status, CS URL, synced) are rewritten by every action.
   const { fields } = ctx.services.config.resourcespace
-  const owned = [fields.status, fields.cspaceUrl, fields.synced].map(ref => findField(loaded.fields, ref)?.ref ?? ref).map(String)
-  const isOwned = (w: { field: string, fieldRef: number | null }): boolean => owned.includes(w.field) || owned.includes(String(w.fieldRef))
-  const done = target.rsWrites.filter(w => w.writtenAt !== null && !isOwned(w))
-  const changedSince = done.filter(w => (findField(loaded.fields, w.fieldRef ?? w.field)?.value ?? '').trim() !== w.value.trim())
-  const statusNow = findField(loaded.fields, fields.status)
-  const status = (message: string): FieldChange => ({ field: String(fields.status), fieldRef: statusNow?.ref ?? null, previous: statusNow?.value ?? '', value: statusSentence(message) })
-  if (changedSince.length > 0) {
-    const names = changedSince.map(w => findField(loaded.fields, w.fieldRef ?? w.field)?.name ?? w.field).join(', ')
-    const message = `conflict: not reverted, field(s) ${names} changed in RS since transaction ${id}`
-    const written = await writeFields(ctx, [status(message)])
-    return { instance: target.instance, outcome: 'conflict', message, changes: changedSince.map(toChange), written }
+  const owned = [fields.status, fields.cspaceUrl, fields.synced]
+  const metadata = target.rsWrites.filter(w => w.writtenAt !== null && !owned.some(ref => isField({ ref: w.fieldRef ?? -1, name: w.field }, ref)))
+  const now = (w: { field: string, fieldRef: number | null }): string => (loaded.fields.find(f => isField(f, w.fieldRef ?? w.field))?.value ?? '').trim()
+  // One entry per field: the value before its first write, and the value its last write left.
+  const byField = new Map<string, { field: string, fieldRef: number | null, previous: string, value: string }>()
+  for (const w of metadata) {
+    const seen = byField.get(w.field)
+    if (seen === undefined) byField.set(w.field, { field: w.field, fieldRef: w.fieldRef, previous: w.previous, value: w.value })
+    else seen.value = w.value
   }
-  // Restore the values as they were, last write first.
-  const restore: FieldChange[] = done.reverse().map(w => ({ field: w.field, fieldRef: w.fieldRef, previous: w.value, value: w.previous }))
-  const message = restore.length === 0 ? `unchanged: transaction ${id} wrote no metadata to revert` : `reverted ${restore.length} field(s) written by transaction ${id}`
-  const written = await writeFields(ctx, [...restore, status(message)])
-  return { instance: target.instance, outcome: restore.length === 0 ? 'unchanged' : 'reverted', message, changes: restore, written }
-}
-
-function toChange (w: { field: string, fieldRef: number | null, previous: string, value: string }): FieldChange {
-  return { field: w.field, fieldRef: w.fieldRef, previous: w.previous, value: w.value }
+  // A field already back at its earlier value needs nothing.
+  const pending = [...byField.values()].filter(w => now(w) !== w.previous.trim())
+  const titled = (w: { field: string, fieldRef: number | null }): string | undefined => loaded.fields.find(f => isField(f, w.fieldRef ?? w.field))?.title
+  const changedSince = pending.filter(w => now(w) !== w.value.trim()).map(w => ({ ...w, ...(titled(w) === undefined ? {} : { title: titled(w) }) }))
+  if (changedSince.length > 0) {
+    const detail = `not reverted: ${fieldNames(changedSince)} changed in RS since transaction ${id}`
+    await ctx.writer.commit({ instance: target.instance, outcome: 'conflict', detail })
+    return { instance: target.instance, outcome: 'conflict', detail, changes: changedSince }
+  }
+  const prepared = await ctx.writer.prepare(pending.map(w => ({ field: w.fieldRef ?? w.field, value: w.previous })))
+  const restored: FieldChange[] = prepared.changes
+  const detail = restored.length === 0
+    ? `nothing to restore from transaction ${id}${prepared.refused.length === 0 ? ' (its values are already back)' : ''}`
+    : `${restored.length} field(s) (${fieldNames(restored)}) restored to their values before transaction ${id}`
+  const outcome = restored.length === 0 ? 'unchanged' : 'reverted'
+  await ctx.writer.commit({ instance: target.instance, outcome, detail, changes: restored, refused: prepared.refused })
+  return { instance: target.instance, outcome, detail, changes: restored, refused: prepared.refused }
 }

@@ -11,7 +11,8 @@ import { systemInfoDocument } from './documents.js'
 import { notFound } from './http-error.js'
 import { boundaryOf, readMultipart } from './multipart.js'
 import { registerServiceRoutes } from './routes.js'
-import type { CsStore } from './store.js'
+import { fieldOf, type CsStore } from './store.js'
+import { rawValuesAt } from '../../cspace/record-path.js'
 
 export interface CsAppOptions {
   store: CsStore
@@ -23,7 +24,7 @@ export interface CsAppOptions {
 const prefix = '/cspace-services'
 const statePath = '/__sim/state'
 /** Paths CS serves without credentials (health checks). */
-const publicPaths = new Set([`${prefix}/systeminfo`, statePath])
+const publicPaths = new Set([`${prefix}/systeminfo`, statePath, '/cspace/:tenant/record/collectionobject/:csid'])
 
 /** `GET /cspace-services/media/:csid` → `GET /media/{csid}`: the label counters and faults use. */
 export function operationOf (request: FastifyRequest): string | undefined {
@@ -69,6 +70,19 @@ export function buildCollectionSpaceApp ({ store, faults, latencyMs = 0 }: CsApp
     if (tenant !== undefined && !store.tenants.has(tenant)) throw notFound(`no tenant ${tenant}`)
     return store.state(tenant)
   })
+  // The CS web UI's record page, where spacelink's "CollectionSpace record" links lead (a small stand-in,
+  // open without a login so the demo's links work; a real CS asks the person to sign in).
+  app.get<{ Params: { tenant: string, csid: string } }>('/cspace/:tenant/record/collectionobject/:csid', async (request, reply) => {
+    const record = store.tenants.get(request.params.tenant)?.get(request.params.csid, 'collectionobjects')
+    if (record === undefined) return await reply.code(404).type('text/html').send('<!DOCTYPE html><html><body><p>Record not found.</p></body></html>')
+    const number = fieldOf(record, 'collectionobjects_common', 'objectNumber') ?? ''
+    const title = rawValuesAt({ document: record.parts }, 'collectionobjects_common/titleGroupList/titleGroup/title')[0] ?? ''
+    return await reply.type('text/html; charset=utf-8').send(`<!DOCTYPE html><html><head><title>${escapeHtml(number)} · CollectionSpace (simulated)</title></head><body><h1>${escapeHtml(number)}</h1><p>${escapeHtml(title)}</p><p>${escapeHtml(record.workflowState)}</p></body></html>`)
+  })
   registerServiceRoutes(app)
   return app
+}
+
+function escapeHtml (value: string): string {
+  return value.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 }

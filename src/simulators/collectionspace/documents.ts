@@ -5,7 +5,7 @@
  * pages with nested `subject` / `object` summaries.
  */
 import { partNamespace } from '../../clients/collectionspace.js'
-import { buildDocument, buildXml, type DocumentPart } from '../../clients/xml.js'
+import { buildDocument, buildXml, type DocumentPart } from '../../cspace/xml.js'
 import { rawValuesAt } from '../../cspace/record-path.js'
 import { fieldOf, type PartNode, type Service, type StoredRecord, type TenantStore } from './store.js'
 import type { Page } from './search.js'

@@ -5,7 +5,7 @@
  * fault injection (`POST /blobs`, `GET /collectionobjects/{csid}`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { XmlSyntaxError, childText, isElement, parseXml, rootElement, type XmlValue } from '../../clients/xml.js'
+import { XmlSyntaxError, childText, isElement, parseXml, rootElement, type XmlValue } from '../../cspace/xml.js'
 import { callerOf } from './auth.js'
 import { downloadBlob, uploadedBlob, type IncomingBlob } from './blobs.js'
 import { commonList, documentTypes, recordDocument, relationsList } from './documents.js'

@@ -15,7 +15,7 @@
  * client that uses the wrong form is visibly off by eight hours.
  */
 import { badRequest } from './http-error.js'
-import { children, isElement, textOf, type XmlValue } from '../../clients/xml.js'
+import { children, isElement, textOf, type XmlValue } from '../../cspace/xml.js'
 import type { StoredRecord, TenantStore } from './store.js'
 
 export const serverUtcOffsetMinutes = -8 * 60

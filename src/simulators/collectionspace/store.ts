@@ -4,7 +4,7 @@
  * fully isolated, as in CS, where the tenant is the authenticated user's.
  */
 import { createHash, randomUUID } from 'node:crypto'
-import { childText, children, type XmlValue } from '../../clients/xml.js'
+import { childText, children, type XmlValue } from '../../cspace/xml.js'
 
 export type Service = 'collectionobjects' | 'media' | 'blobs' | 'relations'
 export const services: Service[] = ['collectionobjects', 'media', 'blobs', 'relations']

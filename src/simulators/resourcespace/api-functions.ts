@@ -8,12 +8,13 @@ import { dimensions, displayFileSize, originalFileLength, previewJpeg } from './
 import { runSearch } from './search.js'
 import { optionFieldTypes, resourceTypes, type RsField, type RsResource, type RsStore } from './store.js'
 import { findResource, isTruthy, updateField } from './update-field.js'
+import type { RsUser } from './users.js'
 
 export interface RsApiContext {
   store: RsStore
   keys: AccessKeys
-  /** The calling user (access keys are bound to it). */
-  user: string
+  /** The calling user: its permissions decide what RS shows and allows; access keys are bound to it. */
+  user: RsUser
   /** `http://host:port/`, the RS base URL that download URLs start with. */
   baseUrl: string
 }
@@ -60,12 +61,27 @@ const functions: Record<string, RsFunction> = {
 
   do_search: {
     params: ['search', 'restypes', 'order_by', 'archive', 'fetchrows', 'sort', 'offset'],
+    ints: ['offset'],
     run: (args, ctx) => searchAnswer(args, ctx, false)
   },
 
   search_get_previews: {
     params: ['search', 'restypes', 'order_by', 'archive', 'fetchrows', 'sort', 'recent_search_daylimit', 'getsizes', 'previewext'],
     run: (args, ctx) => searchAnswer(args, ctx, true)
+  },
+
+  checkperm: {
+    params: ['perm'],
+    run: (args, ctx) => ctx.user.checkperm(args.perm ?? '')
+  },
+
+  get_edit_access: {
+    params: ['resource'],
+    ints: ['resource'],
+    run: (args, ctx) => {
+      const resource = findResource(ctx.store, args.resource)
+      return resource !== undefined && ctx.user.mayEditIn(resource.archive)
+    }
   },
 
   get_resource_data: {
@@ -84,6 +100,7 @@ const functions: Record<string, RsFunction> = {
       const resource = findResource(ctx.store, args.resource)
       return [...ctx.store.fields.values()]
         .filter((field) => resource === undefined ? field.resourceTypes.length === 0 : ctx.store.appliesTo(field, resource.resourceType))
+        .filter((field) => ctx.user.mayView(field.ref))
         .map((field) => fieldEntry(ctx.store, field, resource))
     }
   },
@@ -95,13 +112,14 @@ const functions: Record<string, RsFunction> = {
       const resource = findResource(ctx.store, args.ref)
       if (resource === undefined) return false
       const field = ctx.store.field(args.field ?? '')
+      if (field !== undefined && !ctx.user.mayView(field.ref)) return false
       return field === undefined ? '' : ctx.store.value(resource, field)
     }
   },
 
   update_field: {
     params: ['resource', 'field', 'value', 'nodevalues'],
-    run: (args, ctx) => updateField(ctx.store, args)
+    run: (args, ctx) => updateField(ctx.store, args, ctx.user)
   },
 
   get_field_options: {
@@ -109,6 +127,7 @@ const functions: Record<string, RsFunction> = {
     ints: ['ref'],
     run: (args, ctx) => {
       const field = ctx.store.fields.get(Number(args.ref))
+      if (field !== undefined && !ctx.user.mayView(field.ref)) return false
       if (field === undefined || !optionFieldTypes.has(field.type)) return []
       return isTruthy(args.nodeinfo)
         ? field.options.map((node, i) => ({ ref: node.ref, name: node.name, parent: null, order_by: i * 10, active: 1, translated_name: node.name }))
@@ -120,6 +139,7 @@ const functions: Record<string, RsFunction> = {
     params: ['value', 'resource_type_field'],
     run: (args, ctx) => {
       const field = ctx.store.field(args.resource_type_field ?? '')
+      if (field !== undefined && !ctx.user.mayView(field.ref)) return false
       return field?.options.find((node) => node.name === args.value)?.ref ?? false
     }
   },
@@ -127,6 +147,8 @@ const functions: Record<string, RsFunction> = {
   get_resource_type_fields: {
     params: ['by_resource_types', 'find', 'by_types'],
     run: (args, ctx) => {
+      // Admin only: RS answers other users 403 with an empty list.
+      if (!ctx.user.checkperm('a')) return new RawAnswer(403, '[]')
       const byTypes = csvInts(args.by_resource_types)
       const fieldTypes = csvInts(args.by_types)
       const find = (args.find ?? '').toLowerCase()
@@ -189,7 +211,7 @@ const functions: Record<string, RsFunction> = {
         extension: 'jpg',
         url: fileUrl(ctx, resource.ref, size, 'jpg', versionOf(resource)),
         ...dimensions(resource.ref, size),
-        filesize: displayFileSize(previewJpeg(resource.ref, size).length)
+        filesize: displayFileSize(previewJpeg(resource.ref, size, resource.revision).length)
       }))
       return [original, ...previews]
     }
@@ -200,7 +222,7 @@ const functions: Record<string, RsFunction> = {
     ints: ['resource_type'],
     run: (args, ctx) => {
       const type = Number(args.resource_type)
-      if (!resourceTypes.some((t) => t.ref === type)) return false
+      if (!(ctx.user.checkperm('c') || ctx.user.checkperm('d')) || !resourceTypes.some((t) => t.ref === type)) return false
       // 999 = "the user's default state", which for the observed admin was -2 (pending submission).
       const archive = args.archive === undefined || args.archive === '' || args.archive === '999' ? -2 : Number(args.archive)
       const ref = ctx.store.maxRef() + 1
@@ -258,6 +280,8 @@ function parseFetchrows (text: string | undefined): Fetchrows {
 }
 
 function searchAnswer (args: Args, ctx: RsApiContext, previews: boolean): unknown {
+  // Without the search permission RS answers an empty result in the shape asked for.
+  if (!ctx.user.checkperm('s')) return parseFetchrows(args.fetchrows).kind === 'page' ? { total: 0, data: [] } : []
   const restypes = csvInts(args.restypes)
   const archive = args.archive === undefined || args.archive.trim() === '' ? [0] : csvInts(args.archive)
   const query = { search: args.search ?? '', restypes, archive, orderBy: args.order_by ?? 'relevance', sort: args.sort ?? 'desc' }
@@ -406,7 +430,7 @@ function typeFieldRow (field: RsField): Record<string, string> {
 }
 
 function fileUrl (ctx: RsApiContext, ref: number, size: string, extension: string, version?: string): string {
-  return downloadUrl(ctx.baseUrl, { ref, size, extension, version, accessKey: ctx.keys.issue(ctx.user, ref, size) })
+  return downloadUrl(ctx.baseUrl, { ref, size, extension, version, accessKey: ctx.keys.issue(ctx.user.name, ref, size) })
 }
 
 function versionOf (resource: RsResource): string {

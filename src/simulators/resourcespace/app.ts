@@ -14,18 +14,30 @@ import { FaultInjector } from '../faults.js'
 import { AccessKeys } from './access-keys.js'
 import { callRsFunction } from './api-functions.js'
 import { registerDownloads } from './downloads.js'
+import { openEditPage, pressButton, saveEditPage, type EditPage, type EditPageOptions, type PressResult, type SaveResult } from './edit-page.js'
 import { isValidSignature } from './signature.js'
 import { RsStore, type RsResource, type RsResourceInit, type RsState, type SeedManyOptions } from './store.js'
+import { latencyProfile, type LatencyProfileName } from './latency.js'
+import { RsUser, rsGroups, type RsUserInit } from './users.js'
 
 export type { RsState, RsResourceInit, SeedManyOptions, RsWrite } from './store.js'
 
 export const RS_SIMULATOR_USER = 'spacelink'
 /** The simulator's fixed demo API key (sha256 of a public phrase; not a secret). */
 export const RS_SIMULATOR_KEY = '0204be1061f119cf86d45c312bd29b605c835132b34284f717fe5d7a7034b8d3'
+/** A Super Admin beside the least-privilege `spacelink` user (its key is public too). */
+export const RS_SIMULATOR_ADMIN = { name: 'admin', key: 'a9c1c32f5b7e0d6e4f8a2b1c3d5e7f9012345678901234567890abcdefabcdef', permissions: rsGroups.superAdmin }
 
 export interface RsSimulatorOptions {
+  /** The main user's name and key (default `spacelink` with the demo key). */
   user?: string
   key?: string
+  /** The main user's permission letters (default: RS's Administrators group, which lacks `a`). */
+  permissions?: string
+  /** More users (the Super Admin `admin` is always there). */
+  users?: RsUserInit[]
+  /** RS's per-call costs: `flat` (latencyMs on every call, default) or `real-rs` (as observed on a real RS). */
+  latencyProfile?: LatencyProfileName
   /** Seed the sample museum (`sample-museum.ts`); default true. */
   seed?: boolean
   /** Added to every API answer and download. */
@@ -44,6 +56,7 @@ export interface RsSimulatorApp {
   faults: FaultInjector
   user: string
   key: string
+  users: Map<string, RsUser>
   setLatency: (ms: number) => void
   /** The base URL download links start with; default: derived from the request's Host header. */
   setBaseUrl: (url: string) => void
@@ -59,8 +72,15 @@ export interface RsSimulator {
   faults: FaultInjector
   app: FastifyInstance
   store: RsStore
+  users: Map<string, RsUser>
   state: (opts?: { resources?: boolean }) => RsState
   addResource: (resource: RsResourceInit) => RsResource
+  /** The edit page of a resource as RS renders it (what a later save is checked against). */
+  openEditPage: (ref: number) => EditPage
+  /** A person saves the edit page (with `edits` by field ref), as RS does it. */
+  saveEditPage: (page: EditPage, edits?: Record<number, string>, opts?: EditPageOptions) => SaveResult
+  /** A person presses an api_webhooks button on the edit page: save, call `url + ref`, re-render. */
+  pressButton: (page: EditPage, button: { url: string, secret?: string }, opts?: EditPageOptions) => Promise<PressResult>
   /** Adds `n` generated resources (accession numbers `2018.3.N` unless supplied); returns their refs. */
   seedMany: (n: number, opts?: SeedManyOptions) => number[]
   setLatency: (ms: number) => void
@@ -75,12 +95,20 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
   const key = opts.key ?? RS_SIMULATOR_KEY
   const store = new RsStore({ countTtlMs: opts.countTtlMs })
   if (opts.seed !== false) store.seedSample()
+  const users = new Map<string, RsUser>()
+  for (const init of [{ name: user, key, ...(opts.permissions === undefined ? {} : { permissions: opts.permissions }) }, RS_SIMULATOR_ADMIN, ...(opts.users ?? [])]) {
+    users.set(init.name.toLowerCase(), new RsUser(init))
+  }
   const keys = new AccessKeys(`download keys for ${key}`)
   const faults = new FaultInjector()
   let latencyMs = opts.latencyMs ?? 0
+  const profile = latencyProfile(opts.latencyProfile ?? 'flat')
   let configuredBaseUrl: string | undefined
   const baseUrl = (request: FastifyRequest): string => configuredBaseUrl ?? `http://${request.headers.host ?? '127.0.0.1'}/`
-  const delay = async (): Promise<void> => { if (latencyMs > 0) await sleep(latencyMs) }
+  const delay = async (fn = 'download'): Promise<void> => {
+    const ms = latencyMs + profile(fn)
+    if (ms > 0) await sleep(ms)
+  }
 
   const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true })
   // RS reads POSTed forms (`user`, `query`, `sign`); PHP decodes them like URLSearchParams does.
@@ -98,21 +126,31 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
     const query = form.query ?? urlQuery
     // RS sets the JSON content type before it checks anything, so even its text answers carry it.
     reply.header('content-type', 'application/json')
-    if (!isValidSignature({ user: read('user'), sign: read('sign'), authmode: read('authmode'), query }, { user, key })) {
+    // RS looks the user up case-insensitively; an unknown user and a bad signature answer the same.
+    const caller = users.get((read('user') ?? '').toLowerCase())
+    if (caller === undefined || !isValidSignature({ user: read('user'), sign: read('sign'), authmode: read('authmode'), query }, { user: caller.name, key: caller.key })) {
       store.rejectedSignatures++
       return await reply.code(401).send('Invalid signature')
     }
     const params = new URLSearchParams(query)
     const fn = params.get('function') ?? ''
     store.countCall(fn === '' ? '(none)' : fn)
-    await delay()
+    await delay(fn)
     const pretty = read('pretty')
-    const answer = callRsFunction(fn, params, { store, keys, user, baseUrl: baseUrl(request) }, pretty !== undefined && pretty !== '' && pretty !== '0')
+    const answer = callRsFunction(fn, params, { store, keys, user: caller, baseUrl: baseUrl(request) }, pretty !== undefined && pretty !== '' && pretty !== '0')
     return await reply.code(answer.status).send(answer.body)
   }
 
   for (const url of apiPaths) app.route({ method: ['GET', 'POST'], url, handler: api })
   registerDownloads(app, { store, keys, baseUrl, delay })
+  // The resource's view page, where links from spacelink's pages lead a person (a small stand-in).
+  app.get('/pages/view.php', async function view (request, reply) {
+    const ref = Number(new URLSearchParams(rawQuery(request)).get('ref'))
+    const resource = store.resources.get(ref)
+    if (resource === undefined) return await reply.code(404).type('text/html').send('<!DOCTYPE html><html><body><p>Resource not found.</p></body></html>')
+    const rows = Object.entries(store.resourceState(resource).fields).map(([name, value]) => `<tr><th>${escapeHtml(name)}</th><td>${escapeHtml(value)}</td></tr>`).join('')
+    return await reply.type('text/html; charset=utf-8').send(`<!DOCTYPE html><html><head><title>Resource ${ref} · ResourceSpace (simulated)</title></head><body><h1>Resource ${ref}</h1><table>${rows}</table></body></html>`)
+  })
   app.get('/__sim/state', async function simState (request) {
     const query = new URLSearchParams(rawQuery(request))
     return store.snapshot({ resources: query.get('resources') !== '0' && query.get('resources') !== 'false' })
@@ -124,6 +162,7 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
     faults,
     user,
     key,
+    users,
     setLatency: (ms) => { latencyMs = ms },
     setBaseUrl: (url) => { configuredBaseUrl = url.endsWith('/') ? url : `${url}/` }
   }
@@ -146,8 +185,12 @@ export async function startResourceSpaceSimulator (opts: RsSimulatorOptions = {}
     faults: sim.faults,
     app: sim.app,
     store: sim.store,
+    users: sim.users,
     state: (stateOpts) => sim.store.snapshot(stateOpts),
     addResource: (resource) => sim.store.addResource(resource),
+    openEditPage: (ref) => openEditPage(sim.store, ref),
+    saveEditPage: (page, edits, pageOpts) => saveEditPage(sim.store, page, edits, pageOpts),
+    pressButton: async (page, button, pageOpts) => await pressButton(sim.store, page, button, pageOpts),
     seedMany: (n, seedOpts) => sim.store.seedMany(n, seedOpts),
     setLatency: sim.setLatency,
     close: async () => { await sim.app.close() }
@@ -172,4 +215,8 @@ function rawQuery (request: FastifyRequest): string {
 
 function formOf (request: FastifyRequest): Record<string, string | undefined> {
   return typeof request.body === 'object' && request.body !== null ? request.body as Record<string, string | undefined> : {}
+}
+
+function escapeHtml (value: string): string {
+  return value.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 }

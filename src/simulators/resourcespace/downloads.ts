@@ -14,7 +14,7 @@ export interface DownloadContext {
   keys: AccessKeys
   baseUrl: (request: FastifyRequest) => string
   /** Waits the simulator's configured latency. */
-  delay: () => Promise<void>
+  delay: (fn?: string) => Promise<void>
 }
 
 export function registerDownloads (app: FastifyInstance, ctx: DownloadContext): void {
@@ -50,10 +50,10 @@ function fileFor (resource: RsResource | undefined, size: string, extension: str
   if (size === '') {
     // The original only under its own extension: RS serves the placeholder for `ext=jpg` of a PNG original.
     if (resource.fileExtension === '' || resource.fileExtension !== extension.toLowerCase()) return undefined
-    return { bytes: originalFile(resource.ref, resource.fileExtension), type: contentTypeOf(resource.fileExtension) }
+    return { bytes: originalFile(resource.ref, resource.fileExtension, resource.revision), type: contentTypeOf(resource.fileExtension) }
   }
   if (!resource.sizes.has(size) || extension.toLowerCase() !== 'jpg') return undefined
-  return { bytes: previewJpeg(resource.ref, size), type: 'image/jpeg' }
+  return { bytes: previewJpeg(resource.ref, size, resource.revision), type: 'image/jpeg' }
 }
 
 /** One `bytes=` range answered with 206, an impossible one with 416, none with 200. */

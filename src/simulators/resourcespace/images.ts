@@ -37,8 +37,11 @@ export function dimensions (ref: number, size: string): ImageDimensions {
 
 const encoded = new Map<string, Buffer>()
 
-/** A real JPEG of the given size for the resource (cached per size and colour variant). */
-export function previewJpeg (ref: number, size: string): Buffer {
+/**
+ * A real JPEG of the given size for the resource (cached per size and colour variant). `revision` counts
+ * replacements of the resource's file: a new revision has other bytes of the same length.
+ */
+export function previewJpeg (ref: number, size: string, revision = 0): Buffer {
   const variant = ref % variants
   const key = `${size}:${variant}`
   let base = encoded.get(key)
@@ -46,7 +49,7 @@ export function previewJpeg (ref: number, size: string): Buffer {
     base = drawJpeg(dimensions(ref, size), variant)
     encoded.set(key, base)
   }
-  return withComment(base, `spacelink RS simulator: resource ${ref}, size ${size === '' ? 'original' : size}`)
+  return withComment(base, `spacelink RS simulator: resource ${ref}, size ${size === '' ? 'original' : size}, file ${String(revision % 10000).padStart(4, '0')}`)
 }
 
 function drawJpeg ({ width, height }: ImageDimensions, variant: number): Buffer {
@@ -136,12 +139,12 @@ const originalStandInLength = 64 * 1024
  * The original file. A JPEG original is a real (large) JPEG; other formats get deterministic stand-in
  * bytes with the format's magic number — enough to check types, lengths and checksums, not to decode.
  */
-export function originalFile (ref: number, extension: string): Buffer {
+export function originalFile (ref: number, extension: string, revision = 0): Buffer {
   const ext = extension.toLowerCase()
-  if (ext === 'jpg' || ext === 'jpeg') return previewJpeg(ref, '')
+  if (ext === 'jpg' || ext === 'jpeg') return previewJpeg(ref, '', revision)
   const magic = ext === 'pdf' ? Buffer.from('%PDF-1.4\n') : ext === 'tif' || ext === 'tiff' ? Buffer.from([0x49, 0x49, 0x2a, 0x00]) : Buffer.alloc(0)
   const bytes = Buffer.alloc(originalStandInLength)
-  let seed = ref * 2654435761 >>> 0
+  let seed = (ref * 2654435761 + revision * 40503) >>> 0
   for (let i = 0; i < bytes.length; i++) {
     seed = (seed * 1103515245 + 12345) >>> 0
     bytes[i] = seed >>> 24

@@ -4,6 +4,7 @@ export {
   startResourceSpaceSimulator,
   RS_SIMULATOR_KEY,
   RS_SIMULATOR_USER,
+  RS_SIMULATOR_ADMIN,
   type RsSimulator,
   type RsSimulatorApp,
   type RsSimulatorOptions,
@@ -12,3 +13,5 @@ export {
   type RsWrite,
   type SeedManyOptions
 } from './app.js'
+export { rsGroups, type RsUserInit } from './users.js'
+export type { EditPage, PressResult, SaveResult } from './edit-page.js'

@@ -37,6 +37,8 @@ export interface RsResource {
   fileExtension: string
   /** Preview sizes whose files exist (`thm`, `pre`, `scr`, `col`, …). */
   sizes: Set<string>
+  /** How often the file was replaced (each revision has other bytes of the same length). */
+  revision: number
   /** Text values by field ref (absent = empty). */
   text: Map<number, string>
   /** Option node refs by field ref (absent or [] = empty). */
@@ -103,6 +105,25 @@ const resourceColumns = new Set([8, 12])
 /** Fields limited to some resource types (the rest are global); the film id only means something for films. */
 const fieldTypeLimits: Record<number, number[]> = { 95: [3, 4] }
 
+/** RS's preview boxes (width × height); `hpr` is "full size". */
+const previewBoxes: Record<string, [number, number]> = { thm: [200, 200], col: [140, 140], pre: [900, 540], scr: [1400, 800], lpr: [2000, 2000], hpr: [999999, 999999] }
+
+/**
+ * The preview sizes RS makes for an original (RS `create_previews_using_im`): `thm`, `pre` and `col`
+ * always; `scr` and `hpr` always for a non-JPEG original; otherwise a size only when the original is
+ * bigger than its box — so a small JPEG has no `scr`.
+ */
+export function previewSizesFor (extension: string, original: { width: number, height: number }): string[] {
+  const jpeg = extension === 'jpg' || extension === 'jpeg'
+  return Object.entries(previewBoxes)
+    .filter(([id, [w, h]]) => ['thm', 'pre', 'col'].includes(id) || (!jpeg && (id === 'scr' || id === 'hpr')) || original.width > w || original.height > h)
+    .map(([id]) => id)
+}
+
+function extensionOf (filename: string): string {
+  return /\.([A-Za-z0-9]+)$/.exec(filename)?.[1]?.toLowerCase() ?? ''
+}
+
 export class RsStore {
   readonly fields = new Map<number, RsField>()
   readonly resources = new Map<number, RsResource>()
@@ -161,7 +182,8 @@ export class RsStore {
       resourceType: init.resourceType,
       archive: init.archive ?? 0,
       fileExtension: extension,
-      sizes: new Set(init.noFile === true ? [] : init.sizes),
+      sizes: new Set(init.noFile === true ? [] : init.original === undefined ? init.sizes : previewSizesFor(extensionOf(init.originalFilename), init.original)),
+      revision: 0,
       text: new Map(),
       nodes: new Map(),
       created: at,
@@ -219,6 +241,14 @@ export class RsStore {
     if (/^\d+$/.test(text)) return this.fields.get(Number(text))
     for (const field of this.fields.values()) if (field.name === text) return field
     return undefined
+  }
+
+  /** The resource's file is replaced (same size, other bytes), as a person re-uploading it would. */
+  replaceFile (ref: number): void {
+    const resource = this.resources.get(ref)
+    if (resource === undefined) throw new Error(`no resource ${ref}`)
+    resource.revision++
+    this.touch(resource)
   }
 
   appliesTo (field: RsField, resourceType: number): boolean {

@@ -5,6 +5,7 @@
  * so tests can prove that nothing was written.
  */
 import { optionFieldTypes, type RsField, type RsResource, type RsStore } from './store.js'
+import type { RsUser } from './users.js'
 
 export interface UpdateFieldArgs {
   resource?: string
@@ -18,12 +19,14 @@ const singleChoiceTypes = new Set([3, 12])
 /** Dynamic keywords: unknown names become new options instead of being dropped. */
 const dynamicKeywordType = 9
 
-export function updateField (store: RsStore, args: UpdateFieldArgs): boolean {
+export function updateField (store: RsStore, args: UpdateFieldArgs, user: RsUser): boolean {
   const resource = findResource(store, args.resource)
   const field = args.field === undefined ? undefined : store.field(args.field)
   // A missing `value` is `""` in RS, which clears the field.
   const value = (args.value ?? '').trim()
-  const ok = resource !== undefined && field !== undefined && write(store, resource, field, value, isTruthy(args.nodevalues))
+  // RS refuses without edit access to the resource's workflow state or to the field (`F<ref>`).
+  const allowed = resource !== undefined && field !== undefined && user.mayEditIn(resource.archive) && user.mayEditField(field.ref)
+  const ok = allowed && write(store, resource, field, value, isTruthy(args.nodevalues))
   store.logWrite({
     ref: resource?.ref ?? looseNumber(args.resource),
     field: field?.ref ?? looseNumber(args.field),

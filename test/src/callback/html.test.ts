@@ -29,12 +29,13 @@ t.test('the result page shows the outcome, the fields changed and links back', a
     instance: 'art',
     outcome: 'updated',
     httpStatus: 200,
-    message: 'updated 1 field(s) (creator) from CollectionSpace object 2020.1.1',
+    message: 'updated: 1 field(s) (Creator) from CollectionSpace object 2020.1.1',
     wroteRs: true,
     changes: [{ field: 'creator', fieldRef: 92, previous: '', value: "Georgia O'Keeffe; Alfred Stieglitz" }]
   }
   const html = resultPage(result, { resource: 'https://rs/pages/view.php?ref=2', record: 'https://cs/record/x', transaction: 'https://sl/api/v1/transactions/tx-1' })
-  t.match(html, /<strong>updated<\/strong>/)
+  t.match(html, /<strong>updated<\/strong>: 1 field\(s\) \(Creator\)/)
+  t.notMatch(html, /updated<\/strong>: updated/, 'the outcome word once')
   t.match(html, /Georgia O&#39;Keeffe; Alfred Stieglitz/)
   t.match(html, /href="https:\/\/rs\/pages\/view.php\?ref=2"/)
   t.match(html, /Open the CollectionSpace record/)

@@ -66,12 +66,14 @@ function row (ref: number, extra: Record<string, unknown> = {}): Record<string, 
   return { score: '0', ref, resource_type: 1, has_image: 1, file_extension: 'tif', archive: 0, field8: `Title ${ref}`, ...extra }
 }
 
-const typeFields = [
-  { ref: '8', name: 'title', title: 'Title', type: '0' },
-  { ref: '88', name: 'accessionnumber', title: 'Accession number', type: '0', global: '1' },
-  { ref: '89', name: 'synced', title: 'Synced', type: '3', global: '1' },
-  { ref: '93', name: 'subjects', title: 'Subjects', type: '2' },
-  { ref: '94', name: 'keywords', title: 'Keywords', type: '9' }
+/** `get_resource_field_data` entries as RS sends them (numbers as ints): how the client learns field types. */
+const fieldData = [
+  { ref: 8, name: 'title', title: 'Title', type: 0, required: 1, value: 'A title' },
+  { ref: 12, name: 'date', title: 'Date', type: 4, required: 0, value: '' },
+  { ref: 88, name: 'accessionnumber', title: 'Accession number', type: 0, required: 0, value: '2024.1.2' },
+  { ref: 89, name: 'synced', title: 'Synced', type: 3, required: 0, value: '' },
+  { ref: 93, name: 'subjects', title: 'Subjects', type: 2, required: 0, value: '' },
+  { ref: 94, name: 'keywords', title: 'Keywords', type: 9, required: 0, value: '' }
 ]
 
 t.test('requests are signed exactly as sent (spec worked example)', async (t) => {
@@ -79,7 +81,7 @@ t.test('requests are signed exactly as sent (spec worked example)', async (t) =>
   reply('get_resource_field_data', { data: [{ ref: 88, name: 'accessionnumber', title: 'Accession number', type: 0, value: '2024.1.2', nodes: 282 }] })
   const fields = await client.getResourceFieldData(42)
   t.same(sent, ['/api/?user=spacelink&function=get_resource_field_data&resource=42&sign=a3a1af6b1da1a97b45377be6cd9cae6fbc71eaadb2f9afcbfe9b53783af40597'])
-  t.same(fields, [{ ref: 88, name: 'accessionnumber', title: 'Accession number', type: 0, value: '2024.1.2' }])
+  t.same(fields, [{ ref: 88, name: 'accessionnumber', title: 'Accession number', type: 0, required: false, value: '2024.1.2' }])
 })
 
 t.test('health check uses basic=1', async (t) => {
@@ -140,17 +142,6 @@ t.test('an old RS that answers a plain array gives every row at once', async (t)
   reply('do_search', { data: [row(1), row(2), row(3), 0] })
   t.same((await client.search('')).map((r) => r.ref), [1, 2, 3], 'padding zeros are skipped')
   t.equal(sent.length, 1)
-})
-
-t.test('search_get_previews never sends an integer fetchrows and reads url_<size>', async (t) => {
-  const { client, sent, reply } = setup(t)
-  reply('search_get_previews', { data: { total: 2, data: [row(2, { url_thm: 'http://rs.test/t2', url_scr: 'http://rs.test/s2' }), row(5)] } })
-  const rows = await client.searchGetPreviews('!list2:5', { sizes: ['thm', 'scr'] })
-  t.same(rows.map((r) => [r.ref, r.previewUrls]), [[2, { thm: 'http://rs.test/t2', scr: 'http://rs.test/s2' }], [5, {}]])
-  const params = new URLSearchParams(sent[0]?.split('?')[1])
-  t.equal(params.get('fetchrows'), '0,500')
-  t.equal(params.get('getsizes'), 'thm,scr')
-  t.equal(params.get('previewext'), 'jpg')
 })
 
 t.test('get_resource_data: false is RESOURCE_NOT_FOUND and is not retried', async (t) => {
@@ -215,8 +206,6 @@ t.test('`false` or `""` where data is expected is a typed error', async (t) => {
   const { client, reply } = setup(t)
   reply('get_resource_field_data', { data: false })
   t.equal((await rejection(client.getResourceFieldData(2))).code, 'UPSTREAM_BAD_ANSWER')
-  reply('get_resource_path', { data: '""' })
-  t.equal((await rejection(client.getResourcePath(99999, 'scr'))).code, 'RESOURCE_NOT_FOUND')
   reply('get_data_by_field', { data: false })
   t.equal((await rejection(client.getDataByField(99999, 88))).code, 'RESOURCE_NOT_FOUND')
   reply('get_resource_all_image_sizes', { data: false })
@@ -240,53 +229,67 @@ t.test('a 500 that persists fails as a retryable UPSTREAM_ERROR after the retrie
   t.equal(sent.length, 3, 'first attempt + 2 retries')
 })
 
-t.test('update_field: true is ok, false is a typed error, and a write is never retried', async (t) => {
+t.test('update_field: true is ok, false is a typed error, a 503 is retried (the same value again is harmless)', async (t) => {
   const { client, sent, reply } = setup(t)
-  reply('get_resource_type_fields', { data: typeFields })
-  reply('update_field', { data: true }, { data: false }, { statusCode: 500, data: '' })
-  await client.updateField(5, 'accessionnumber', '2024.1.2')
-  t.equal(sent[1], signedPath('user=spacelink&function=update_field&resource=5&field=88&value=2024.1.2'), 'the shortname is sent as its numeric ref')
-  const refused = await rejection(client.updateField(5, 8, ''))
+  reply('get_resource_field_data', { data: fieldData })
+  reply('update_field', { data: true }, { data: false }, { statusCode: 503, data: '' }, { data: true })
+  await client.updateField(5, 'accessionnumber', '2024.1.3')
+  t.equal(sent[0], signedPath('user=spacelink&function=get_resource_field_data&resource=5'), 'the field is learned from the resource itself, not from the admin-only get_resource_type_fields')
+  t.equal(sent[1], signedPath('user=spacelink&function=update_field&resource=5&field=88&value=2024.1.3'), 'the shortname is sent as its numeric ref')
+  const refused = await rejection(client.updateField(5, 88, ''))
   t.equal(refused.code, 'UPSTREAM_BAD_ANSWER')
-  t.match(refused.message, /false for resource 5, field title \(8\)/)
-  const failed = await rejection(client.updateField(5, 88, 'x'))
-  t.match(failed, { code: 'UPSTREAM_ERROR', retryable: true })
-  t.equal(sent.filter((p) => functionOf(p) === 'update_field').length, 3, 'one request per write, even for the retryable 500')
+  t.match(refused.message, /false for resource 5, field accessionnumber \(88\)/)
+  await client.updateField(5, 88, 'x')
+  t.equal(sent.filter((p) => functionOf(p) === 'update_field').length, 4, 'the 503 was retried once and then succeeded')
+  t.notOk(sent.some((p) => functionOf(p) === 'get_resource_type_fields'))
+})
+
+t.test('values RS would not keep are refused before anything is sent: a blank required field, free-text and partial dates', async (t) => {
+  const { client, sent, reply } = setup(t)
+  reply('get_resource_field_data', { data: fieldData })
+  t.match(await rejection(client.updateField(5, 'title', '')), { code: 'RS_VALUE_REFUSED', message: /requires a value/ })
+  t.match(await rejection(client.updateField(5, 'date', 'ca. 1950')), { code: 'RS_VALUE_REFUSED', message: /not a date RS keeps/ })
+  t.match(await rejection(client.updateField(5, 'date', '1969')), { code: 'RS_VALUE_REFUSED' }, 'the edit form would turn 1969 into 1969-00-00')
+  reply('update_field', { data: true }, { data: true })
+  await client.updateField(5, 'date', '1969-00-00')
+  await client.updateField(5, 'date', '2024-03-05')
+  t.equal(sent.filter((p) => functionOf(p) === 'update_field').length, 2)
 })
 
 t.test('dropdown values are checked against the options before any write', async (t) => {
   const { client, sent, reply } = setup(t)
-  reply('get_resource_type_fields', { data: typeFields })
+  reply('get_resource_field_data', { data: fieldData })
   reply('get_field_options', { data: ['true', 'false'] })
   const err = await rejection(client.updateField(5, 'synced', 'maybe'))
-  t.equal(err.code, 'RS_OPTION_NOT_ALLOWED')
+  t.equal(err.code, 'RS_VALUE_REFUSED')
   t.equal(err.status, 422)
-  t.match(err.extra, { field: 89, value: 'maybe', options: ['true', 'false'] })
+  t.match(err.extra, { field: 89, value: 'maybe' })
+  t.match(err.message, /'maybe' is not one of its options \(true, false\)/)
   t.notOk(sent.some((p) => functionOf(p) === 'update_field'), 'no update_field was sent, so RS could not blank the field')
 
-  t.equal((await rejection(client.updateField(5, 89, 'true,false'))).code, 'RS_OPTION_NOT_ALLOWED', 'two values in a single-choice field')
+  t.equal((await rejection(client.updateField(5, 89, 'true,false'))).code, 'RS_VALUE_REFUSED', 'two values in a single-choice field')
 
   reply('update_field', { data: true }, { data: true })
   await client.updateField(5, 'synced', 'TRUE')
   await client.updateField(5, 89, '')
   t.equal(sent.filter((p) => functionOf(p) === 'get_field_options').length, 1, 'options are cached for the client\'s lifetime')
-  t.equal(sent.filter((p) => functionOf(p) === 'get_resource_type_fields').length, 1, 'field definitions are loaded once')
+  t.equal(sent.filter((p) => functionOf(p) === 'get_resource_field_data').length, 1, 'field definitions are learned once')
 })
 
 t.test('checkbox lists check every name; dynamic keywords may add new ones', async (t) => {
   const { client, sent, reply } = setup(t)
-  reply('get_resource_type_fields', { data: typeFields })
+  reply('get_resource_field_data', { data: fieldData })
   reply('get_field_options', { data: ['Painting', 'Drawing, ink'] })
   reply('update_field', { data: true }, { data: true })
   await client.updateField(5, 'subjects', 'painting, "Drawing, ink"')
-  t.equal((await rejection(client.updateField(5, 'subjects', 'Painting, Sculpture'))).code, 'RS_OPTION_NOT_ALLOWED')
+  t.equal((await rejection(client.updateField(5, 'subjects', 'Painting, Sculpture'))).code, 'RS_VALUE_REFUSED')
   await client.updateField(5, 'keywords', 'a brand new keyword')
   t.equal(sent.filter((p) => functionOf(p) === 'update_field').length, 2)
 })
 
-t.test('field shortnames resolve to refs once; unknown and duplicate names are refused', async (t) => {
+t.test('field shortnames resolve to refs once (from field data, as a least-privilege user can); unknown and duplicate names are refused', async (t) => {
   const { client, sent, reply } = setup(t)
-  reply('get_resource_type_fields', { data: [...typeFields, { ref: '120', name: 'twice', title: 'A', type: '0' }, { ref: '121', name: 'twice', title: 'B', type: '0' }] })
+  reply('get_resource_field_data', { data: [...fieldData, { ref: 120, name: 'twice', title: 'A', type: 0, value: '' }, { ref: 121, name: 'twice', title: 'B', type: 0, value: '' }] })
   t.equal(await client.resolveFieldRef('accessionnumber'), 88)
   t.equal(await client.resolveFieldRef('synced'), 89)
   t.equal(await client.resolveFieldRef(91), 91, 'a numeric ref needs no lookup')
@@ -294,11 +297,12 @@ t.test('field shortnames resolve to refs once; unknown and duplicate names are r
   t.equal((await rejection(client.resolveFieldRef('nosuchfield'))).code, 'RS_UNKNOWN_FIELD')
   t.equal((await rejection(client.resolveFieldRef('twice'))).code, 'RS_AMBIGUOUS_FIELD')
   t.equal(sent.length, 1)
+  t.equal(new URLSearchParams(sent[0]?.split('?')[1]).get('function'), 'get_resource_field_data', 'no admin-only call')
 })
 
-t.test('findByAccessionNumber re-checks exact values: X does not match X.5', async (t) => {
+t.test('findByExactValue re-checks exact values: X does not match X.5', async (t) => {
   const { pool, client, sent, reply } = setup(t)
-  reply('get_resource_type_fields', { data: typeFields })
+  reply('get_resource_field_data', { data: fieldData })
   reply('do_search', { data: { total: 3, data: [row(2), row(7), row(8)] } })
   const values: Record<string, string> = { 2: '2024.1.2', 7: '2024.1.2.5', 8: ' 2024.1.2 ' }
   pool.intercept({ path: (p: string) => functionOf(p) === 'get_data_by_field', method: 'GET' }).reply((req) => {
@@ -306,14 +310,14 @@ t.test('findByAccessionNumber re-checks exact values: X does not match X.5', asy
     t.equal(params.get('field'), '88', 'values are re-read by numeric field ref')
     return { statusCode: 200, data: JSON.stringify(values[params.get('ref') ?? ''] ?? false) }
   }).times(3)
-  const found = await client.findByAccessionNumber('accessionnumber', '2024.1.2')
+  const found = await client.findByExactValue('accessionnumber', '2024.1.2')
   t.same(found.map((r) => r.ref), [2, 8])
   const search = new URLSearchParams(sent.find((p) => functionOf(p) === 'do_search')?.split('?')[1])
   t.equal(search.get('search'), 'accessionnumber:2024.1.2')
-  t.same(await client.findByAccessionNumber(88, '   '), [], 'an empty number searches nothing')
+  t.same(await client.findByExactValue(88, '   '), [], 'an empty number searches nothing')
 })
 
-t.test('image sizes: filesize stays a display string, not a number', async (t) => {
+t.test('image sizes: ids and dimensions as numbers; the display filesize is never read as bytes', async (t) => {
   const { client, reply } = setup(t)
   reply('get_resource_all_image_sizes', {
     data: [
@@ -322,22 +326,14 @@ t.test('image sizes: filesize stays a display string, not a number', async (t) =
     ]
   })
   t.same(await client.getResourceAllImageSizes(2), [
-    { sizeCode: 'original', extension: 'jpg', url: 'http://rs.test/o', width: 1200, height: 1600, filesizeText: '66&nbsp;KB' },
-    { sizeCode: 'scr', extension: 'jpg', url: 'http://rs.test/s', width: 600, height: 800, filesizeText: '22&nbsp;KB' }
+    { sizeCode: 'original', extension: 'jpg', url: 'http://rs.test/o', width: 1200, height: 1600 },
+    { sizeCode: 'scr', extension: 'jpg', url: 'http://rs.test/s', width: 600, height: 800 }
   ])
-})
-
-t.test('get_resource_path asks without generating and returns the URL', async (t) => {
-  const { client, sent, reply } = setup(t)
-  // As PHP's json_encode writes it: slashes escaped.
-  reply('get_resource_path', { data: JSON.stringify('http://rs.test/pages/download.php?ref=2&size=scr&ext=jpg&access_key=abc').replace(/\//g, '\\/') })
-  t.equal(await client.getResourcePath(2, 'scr'), 'http://rs.test/pages/download.php?ref=2&size=scr&ext=jpg&access_key=abc')
-  t.equal(sent[0], signedPath('user=spacelink&function=get_resource_path&ref=2&size=scr&generate=0&extension=jpg'))
 })
 
 t.test('long values go as a signed POST form with user as its own field', async (t) => {
   const { pool, client, reply } = setup(t)
-  reply('get_resource_type_fields', { data: typeFields })
+  reply('get_resource_field_data', { data: fieldData })
   const value = 'Ü'.repeat(3000)
   let body = ''
   pool.intercept({ path: '/api/', method: 'POST' }).reply((req) => {

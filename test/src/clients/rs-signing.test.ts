@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { buildRsQuery, encodeRsComponent, signedRsQuery, signRsQuery } from '../../../src/clients/rs-signing.js'
+import { buildRsQuery, signedRsQuery, signRsQuery } from '../../../src/clients/rs-signing.js'
+import { encodeQueryComponent as encodeRsComponent } from '../../../src/util/url.js'
 
 // Worked examples of spec resourcespace-api.md §1.2 (key `testkey123`, hashes computed with sha256sum).
 const key = 'testkey123'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { parseXml, rootElement } from '../../../src/clients/xml.js'
+import { parseXml, rootElement } from '../../../src/cspace/xml.js'
 import { rawValuesAt, valuesAt } from '../../../src/cspace/record-path.js'
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/collectionspace/${name}`, import.meta.url), 'utf8')

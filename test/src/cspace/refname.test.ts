@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { childText, children, parseXml, rootElement } from '../../../src/clients/xml.js'
+import { childText, children, parseXml, rootElement } from '../../../src/cspace/xml.js'
 import { displayName, isRefName } from '../../../src/cspace/refname.js'
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/collectionspace/${name}`, import.meta.url), 'utf8')

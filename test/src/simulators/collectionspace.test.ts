@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import t from 'tap'
 import { request } from 'undici'
-import { CollectionSpaceClient, encodeQueryValue } from '../../../src/clients/collectionspace.js'
+import { CollectionSpaceClient } from '../../../src/clients/collectionspace.js'
+import { encodeQueryComponent as encodeQueryValue } from '../../../src/util/url.js'
 import { createDispatcher } from '../../../src/clients/http.js'
-import { childText, children, parseXml, rootElement } from '../../../src/clients/xml.js'
+import { childText, children, parseXml, rootElement } from '../../../src/cspace/xml.js'
 import { valuesAt } from '../../../src/cspace/record-path.js'
 import { UpstreamError } from '../../../src/errors.js'
 import { sampleObjects, samplePeople } from '../../../src/simulators/sample-museum.js'
@@ -72,7 +73,7 @@ t.test('finding objects by number', async (t) => {
   })
 
   t.test('an apostrophe number is found exactly; unescaped it is a syntax error', async (t) => {
-    t.same(await cs.findObjectsByNumber("1985.4'b"), [{ csid: 'e0000001-0001-4000-8001', objectNumber: "1985.4'b", uri: '/collectionobjects/e0000001-0001-4000-8001', updatedAt: '2026-01-15T10:00:00.000Z', workflowState: 'project' }])
+    t.same(await cs.findObjectsByNumber("1985.4'b"), [{ csid: 'e0000001-0001-4000-8001', objectNumber: "1985.4'b", uri: '/collectionobjects/e0000001-0001-4000-8001', updatedAt: '2026-01-15T10:00:00.000Z', workflowState: 'project', title: 'Fragment b' }])
     const naive = await raw(sim, `collectionobjects?wf_deleted=false&as=${encodeQueryValue("collectionobjects_common:objectNumber = '1985.4'b'")}`)
     t.equal(naive.status, 400)
     t.match(naive.type, /text\/plain/)

@@ -5,7 +5,7 @@ import { request } from 'undici'
 import { createDispatcher } from '../../../src/clients/http.js'
 import { ResourceSpaceClient } from '../../../src/clients/resourcespace.js'
 import { buildRsQuery, signedRsQuery } from '../../../src/clients/rs-signing.js'
-import { buildResourceSpaceApp, RS_SIMULATOR_KEY, startResourceSpaceSimulator, type RsSimulator } from '../../../src/simulators/resourcespace/index.js'
+import { buildResourceSpaceApp, RS_SIMULATOR_ADMIN, RS_SIMULATOR_KEY, startResourceSpaceSimulator, type RsSimulator } from '../../../src/simulators/resourcespace/index.js'
 import { rejection } from '../../helpers/rejection.js'
 
 interface Teardown {
@@ -26,10 +26,15 @@ async function simulator (t: Teardown, opts: Parameters<typeof startResourceSpac
 }
 
 /** A signed GET with the parameters in the order given; `tamper` may rewrite the final query. */
-async function rawCall (sim: RsSimulator, fn: string, params: Array<[string, string]>, tamper: (query: string) => string = (q) => q): Promise<{ status: number, type: string, text: string }> {
-  const query = tamper(signedRsQuery(sim.key, buildRsQuery(sim.user, fn, params)))
+async function rawCall (sim: RsSimulator, fn: string, params: Array<[string, string]>, tamper: (query: string) => string = (q) => q, as: { name: string, key: string } = { name: sim.user, key: sim.key }): Promise<{ status: number, type: string, text: string }> {
+  const query = tamper(signedRsQuery(as.key, buildRsQuery(as.name, fn, params)))
   const res = await request(`${sim.apiUrl}?${query}`)
   return { status: res.statusCode, type: String(res.headers['content-type']), text: await res.body.text() }
+}
+
+/** A download URL of one size, as `get_resource_path` hands it out (RS answers one for any size). */
+async function resourcePath (sim: RsSimulator, ref: number, size: string, extension = 'jpg'): Promise<string> {
+  return JSON.parse((await rawCall(sim, 'get_resource_path', [['ref', String(ref)], ['size', size], ['generate', '0'], ['extension', extension]])).text) as string
 }
 
 function pngSize (bytes: Buffer): { width: number, height: number } {
@@ -114,7 +119,7 @@ t.test('argument quirks: unknown function, text in an int, positional params, ar
   t.equal((await rawCall(sim, 'do_search', [['search[]', 'x']])).status, 500)
   t.equal((await rawCall(sim, 'get_system_status', [['basic', 'false']])).text, '{"status":"OK"}', '"false" is truthy in PHP')
   t.match(JSON.parse((await rawCall(sim, 'get_system_status', [['basic', '0']])).text), { status: 'OK', results: {} })
-  t.equal((await rejection(rs.getFieldOptions('abc'))).code, 'RS_UNKNOWN_FIELD', 'the client resolves names before asking')
+  t.equal((await rejection(rs.resolveFieldRef('nosuchfield'))).code, 'RS_UNKNOWN_FIELD', 'the client resolves names before asking')
 })
 
 t.test('paging with a stale cached total still returns every resource', async (t) => {
@@ -144,8 +149,9 @@ t.test('search_get_previews pads an integer fetchrows with zeros; the client nev
   t.equal(padded.length, 2)
   t.equal(padded[1], 0)
   t.match(padded[0], { ref: 5, url_thm: /download\.php\?ref=5&size=thm/ })
-  const rows = await rs.searchGetPreviews('!list5:8:11', { sizes: ['thm', 'scr'] })
-  t.same(rows.map((r) => [r.ref, Object.keys(r.previewUrls)]), [[5, ['thm', 'scr']], [8, []], [11, ['thm']]], 'url_<size> only for files that exist')
+  const rows = JSON.parse((await rawCall(sim, 'search_get_previews', [['search', '!list5:8:11'], ['fetchrows', '0,10'], ['getsizes', 'thm,scr'], ['order_by', 'resourceid'], ['sort', 'asc']])).text).data as Array<Record<string, unknown>>
+  t.same(rows.map((r) => [r.ref, Object.keys(r).filter(k => k.startsWith('url_'))]), [[5, ['url_thm', 'url_scr']], [8, []], [11, ['url_thm']]], 'url_<size> only for files that exist')
+  t.notOk('searchGetPreviews' in rs, 'the client has no use for it: structured paging of do_search plus get_resource_all_image_sizes')
 })
 
 t.test('field:value matches runs of tokens, so X also finds X.5; the client re-checks', async (t) => {
@@ -157,10 +163,10 @@ t.test('field:value matches runs of tokens, so X also finds X.5; the client re-c
   t.same((await rs.search('accessionnumber:2024.1.2*')).map((r) => r.ref), [5, 300, 301])
   t.same((await rs.search('accessionnumber:1.2')).map((r) => r.ref), [5, 300], 'a run in the middle matches')
   t.same((await rs.search('accessionnumber:f-1972-03')).map((r) => r.ref), [14, 15, 16], 'case-insensitive')
-  t.same((await rs.findByAccessionNumber('accessionnumber', '2024.1.2')).map((r) => r.ref), [5])
-  t.same((await rs.findByAccessionNumber(88, '2024.1.2.5')).map((r) => r.ref), [300])
-  t.same((await rs.findByAccessionNumber('accessionnumber', "1985.4'b")).map((r) => r.ref), [10])
-  t.same(await rs.findByAccessionNumber('accessionnumber', '2024.1'), [])
+  t.same((await rs.findByExactValue('accessionnumber', '2024.1.2')).map((r) => r.ref), [5])
+  t.same((await rs.findByExactValue(88, '2024.1.2.5')).map((r) => r.ref), [300])
+  t.same((await rs.findByExactValue('accessionnumber', "1985.4'b")).map((r) => r.ref), [10])
+  t.same(await rs.findByExactValue('accessionnumber', '2024.1'), [])
   t.same((await rs.search('nosuchfield:abc')).length, 0)
 })
 
@@ -203,10 +209,10 @@ t.test('archive states: default 0 only, a list when asked, !list ignores the fil
   t.equal((await rawCall(sim, 'get_node_id', [['value', 'maybe'], ['resource_type_field', '89']])).text, 'false')
 })
 
-t.test('findByAccessionNumber copes with a comma in the number', async (t) => {
+t.test('findByExactValue copes with a comma in the number', async (t) => {
   const { sim, rs } = await simulator(t)
   sim.addResource({ ref: 500, resourceType: 1, accessionNumber: '2031.1,2', originalFilename: 'comma.tif', sizes: [] })
-  t.same((await rs.findByAccessionNumber('accessionnumber', '2031.1,2')).map((r) => r.ref), [500])
+  t.same((await rs.findByExactValue('accessionnumber', '2031.1,2')).map((r) => r.ref), [500])
 })
 
 t.test('resource and field data; "not found" differs per function', async (t) => {
@@ -225,8 +231,11 @@ t.test('resource and field data; "not found" differs per function', async (t) =>
   t.equal((await rawCall(sim, 'get_resource_data', [['resource', 'abc']])).text, 'false')
   t.equal(await rs.getDataByField(5, 'accessionnumber'), '2024.1.2')
 
-  const typeFields = JSON.parse((await rawCall(sim, 'get_resource_type_fields', [])).text)
-  t.match(typeFields.find((f: { name: string }) => f.name === 'accessionnumber'), { ref: '88', type: '0' }, 'every value a string')
+  t.same(await rawCall(sim, 'get_resource_type_fields', []), { status: 403, type: 'application/json; charset=utf-8', text: '[]' }, 'admin only: the least-privilege user gets 403 and []')
+  const typeFields = JSON.parse((await rawCall(sim, 'get_resource_type_fields', [], q => q, RS_SIMULATOR_ADMIN)).text)
+  t.match(typeFields.find((f: { name: string }) => f.name === 'accessionnumber'), { ref: '88', type: '0' }, 'for a Super Admin: every value a string')
+  t.equal((await rawCall(sim, 'checkperm', [['perm', 'a']])).text, 'false')
+  t.equal((await rawCall(sim, 'checkperm', [['perm', 'a']], q => q, RS_SIMULATOR_ADMIN)).text, 'true')
   t.same(JSON.parse((await rawCall(sim, 'get_field_options', [['ref', '89']])).text), ['true', 'false'])
   t.match(JSON.parse((await rawCall(sim, 'get_resource_types', [])).text), [{ ref: '1', name: 'Photo' }, { ref: '2' }, { ref: '3', resource_type_fields: ['95'] }, { ref: '4' }])
 })
@@ -241,7 +250,7 @@ t.test('update_field: the dropdown-blanking quirk, and the client refusing befor
 
   const writesBefore = sim.state().writes.length
   const err = await rejection(rs.updateField(12, 'synced', 'maybe'))
-  t.equal(err.code, 'RS_OPTION_NOT_ALLOWED')
+  t.equal(err.code, 'RS_VALUE_REFUSED')
   t.equal(sim.state().writes.length, writesBefore, 'zero writes reached RS')
 
   await rs.updateField(12, 'synced', 'TRUE')
@@ -257,7 +266,8 @@ t.test('update_field: the dropdown-blanking quirk, and the client refusing befor
   t.equal(await rs.getDataByField(12, 91), '', 'an empty value clears')
   t.equal((await rawCall(sim, 'update_field', [['resource', '12'], ['field', 'cspaceurl']])).text, 'true', 'a missing value clears too')
 
-  t.equal((await rejection(rs.updateField(12, 'title', ''))).code, 'UPSTREAM_BAD_ANSWER', 'a required field cannot be blanked')
+  t.equal((await rawCall(sim, 'update_field', [['resource', '12'], ['field', '8'], ['value', '']])).text, 'false', 'RS refuses to blank a required field')
+  t.equal((await rejection(rs.updateField(12, 'title', ''))).code, 'RS_VALUE_REFUSED', '… so the client does not even ask')
   t.equal((await rejection(rs.updateField(99999, 88, 'x'))).code, 'UPSTREAM_BAD_ANSWER')
   t.equal((await rawCall(sim, 'update_field', [['resource', '1'], ['field', '95'], ['value', 'F-1']])).text, 'false', 'field not valid for the resource type')
   t.equal((await rawCall(sim, 'update_field', [['resource', ' 12'], ['field', '88'], ['value', '2018.3.4']])).text, 'true', 'loose refs are accepted')
@@ -271,7 +281,8 @@ t.test('downloads: real JPEGs, the placeholder PNG, login redirects and ranges',
   const { sim, rs } = await simulator(t)
   const sizes = await rs.getResourceAllImageSizes(16)
   t.same(sizes.map((s) => s.sizeCode), ['original', 'pre', 'thm'], 'only existing sizes, original first')
-  t.match(sizes[1], { extension: 'jpg', width: 400, filesizeText: /^\d+&nbsp;KB$/ })
+  t.match(sizes[1], { extension: 'jpg', width: 400 })
+  t.match(JSON.parse((await rawCall(sim, 'get_resource_all_image_sizes', [['resource', '16']])).text)[1], { filesize: /^\d+&nbsp;KB$/ }, 'RS sends the size as display text')
 
   const pre = await rs.download(sizes[1]?.url ?? '')
   t.equal(pre.headers['content-type'], 'image/jpeg')
@@ -279,29 +290,29 @@ t.test('downloads: real JPEGs, the placeholder PNG, login redirects and ranges',
   const image = jpeg.decode(bytes)
   t.same([image.width, image.height], [sizes[1]?.width, sizes[1]?.height], 'the JPEG has the advertised dimensions')
 
-  const other = await rs.download(await rs.getResourcePath(15, 'pre'))
+  const other = await rs.download(await resourcePath(sim, 15, 'pre'))
   const otherBytes = Buffer.from(await other.body.arrayBuffer())
   t.not(createHash('sha256').update(otherBytes).digest('hex'), createHash('sha256').update(bytes).digest('hex'), 'each resource has its own bytes')
 
-  const missing = await rs.download(await rs.getResourcePath(16, 'scr'))
+  const missing = await rs.download(await resourcePath(sim, 16, 'scr'))
   t.equal(missing.statusCode, 200, 'a missing size still answers 200 …')
   t.equal(missing.headers['content-type'], 'image/png', '… with a PNG …')
   t.match(String(missing.headers['content-disposition']), /filename="download\.jpg"/, '… named download.jpg')
   const placeholder = Buffer.from(await missing.body.arrayBuffer())
   t.same([...placeholder.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG')
   t.same(pngSize(placeholder), { width: 150, height: 150 })
-  const smallPlaceholder = await rs.download(await rs.getResourcePath(8, 'thm'))
+  const smallPlaceholder = await rs.download(await resourcePath(sim, 8, 'thm'))
   t.same(pngSize(Buffer.from(await smallPlaceholder.body.arrayBuffer())), { width: 100, height: 100 }, 'thm placeholder is 100x100')
 
-  const original = await rs.download(await rs.getResourcePath(16, '', 'tif'))
+  const original = await rs.download(await resourcePath(sim, 16, '', 'tif'))
   t.equal(original.headers['content-type'], 'image/tiff')
   t.equal(Number(original.headers['content-length']), 65536)
   await original.body.dump()
-  const wrongExt = await rs.download(await rs.getResourcePath(16, ''))
+  const wrongExt = await rs.download(await resourcePath(sim, 16, ''))
   t.equal(wrongExt.headers['content-type'], 'image/png', 'a tif original asked as jpg is the placeholder')
   await wrongExt.body.dump()
 
-  const url = await rs.getResourcePath(16, 'pre')
+  const url = await resourcePath(sim, 16, 'pre')
   const noKey = await request(url.replace(/&access_key=[^&]*/, ''))
   t.equal(noKey.statusCode, 302)
   t.match(String(noKey.headers.location), /login\.php\?url=.*&nocookies=true/)
@@ -336,19 +347,18 @@ t.test('faults: status, reset, hang, fail-after-write and latency per RS functio
   t.same(await rs.getSystemStatus(), { status: 'OK' })
 
   sim.faults.add({ match: (req) => req.operation === 'update_field', kind: 'fail-after-write', times: 1 })
-  const lost = await rejection(rs.updateField(5, 'cspaceurl', 'https://cs.example/csid-5'))
-  t.equal(lost.code, 'UPSTREAM_UNREACHABLE', 'the answer is lost …')
-  t.equal(await rs.getDataByField(5, 90), 'https://cs.example/csid-5', '… but the write happened')
-  t.equal(sim.state().writes.filter((w) => w.ref === 5).length, 1, 'and it was not retried')
+  await rs.updateField(5, 'cspaceurl', 'https://cs.example/csid-5')
+  t.equal(await rs.getDataByField(5, 90), 'https://cs.example/csid-5', 'the write happened although its first answer was lost')
+  t.same(sim.state().writes.filter((w) => w.ref === 5).map(w => w.value), ['https://cs.example/csid-5', 'https://cs.example/csid-5'], 'and was repeated with the same value: harmless')
 
   const hangDispatcher = createDispatcher({ timeoutMs: 200 })
   t.teardown(async () => { await hangDispatcher.destroy() })
   const impatient = new ResourceSpaceClient({ apiUrl: sim.apiUrl, user: sim.user, key: sim.key, dispatcher: hangDispatcher, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } })
-  sim.faults.add({ match: { operation: 'get_resource_path' }, kind: 'hang', times: 1 })
-  t.equal((await rejection(impatient.getResourcePath(5, 'scr'))).code, 'UPSTREAM_TIMEOUT')
+  sim.faults.add({ match: { operation: 'get_resource_all_image_sizes' }, kind: 'hang', times: 1 })
+  t.equal((await rejection(impatient.getResourceAllImageSizes(5))).code, 'UPSTREAM_TIMEOUT')
 
   sim.faults.add({ match: { operation: 'download' }, kind: 'status', status: 404, times: 1 })
-  t.match(await rejection(rs.download(await rs.getResourcePath(5, 'thm'))), { code: 'UPSTREAM_ERROR', upstreamStatus: 404 })
+  t.match(await rejection(rs.download(await resourcePath(sim, 5, 'thm'))), { code: 'UPSTREAM_ERROR', upstreamStatus: 404 })
 
   sim.setLatency(120)
   let started = performance.now()

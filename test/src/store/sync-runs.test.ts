@@ -65,25 +65,43 @@ for (const engine of engines) {
       t.equal((await store.syncRuns.get(elsewhere.id))?.status, 'running', 'other instances untouched')
     })
 
-    t.test('failed items: the newest result per resource decides, with a count of failed runs', async t => {
-      const at = async (runId: string, rsid: number, outcome: string, iso: string) => {
-        await store.syncRuns.addItem(runId, { rsid, accessionNumber: null, outcome, message: `${outcome} at ${iso}`, transactionId: null })
-        await store.db.updateTable('sync_run_items').set({ updated_at: iso }).where('run_id', '=', runId).where('rsid', '=', rsid).execute()
-      }
-      const night1 = await store.syncRuns.create({ instance: 'sculpture', options: {}, holder: 'h' })
-      const night2 = await store.syncRuns.create({ instance: 'sculpture', options: {}, holder: 'h' })
-      const other = await store.syncRuns.create({ instance: 'other', options: {}, holder: 'h' })
-      await at(night1.id, 10, 'upstream-error', '2030-01-01T02:00:00.000Z')
-      await at(night2.id, 10, 'not-found', '2030-01-02T02:00:00.000Z')
-      await at(night1.id, 11, 'ambiguous', '2030-01-01T02:00:00.000Z')
-      await at(night2.id, 11, 'pushed', '2030-01-02T02:00:00.000Z')
-      await at(night2.id, 12, 'no-derivative', '2030-01-02T02:00:00.000Z')
-      await at(other.id, 13, 'not-found', '2030-01-02T02:00:00.000Z')
+    t.test('a run finishes with its warnings: follow-up work that failed without failing it', async t => {
+      const run = await store.syncRuns.create({ instance: 'warn', options: {}, holder: 'h' })
+      await store.syncRuns.finish(run.id, { status: 'finished', counts: { pushed: 3 }, warnings: ['could not look for earlier failures to retry: RS refused'] })
+      t.match(await store.syncRuns.get(run.id), { status: 'finished', warnings: ['could not look for earlier failures to retry: RS refused'] })
+    })
 
-      const failed = await store.syncRuns.itemsFailedFor('sculpture')
-      t.same(failed.map(f => [f.rsid, f.outcome, f.failures, f.runId]), [[10, 'not-found', 2, night2.id], [12, 'no-derivative', 1, night2.id]])
-      t.equal(failed[0]?.message, 'not-found at 2030-01-02T02:00:00.000Z')
-      t.same(await store.syncRuns.itemsFailedFor('nobody'), [])
+    t.test('failures: attempts count up per kind, upstream errors get a retry 1, 2, 4 nights later, a success forgets', async t => {
+      const night = (n: number): Date => new Date(Date.UTC(2030, 0, n, 2))
+      const fail = async (rsid: number, outcome: string, n: number, failed = true): Promise<void> => {
+        await store.failures.record({ instance: 'sculpture', rsid, accessionNumber: `2030.${rsid}`, outcome, message: `${outcome} on night ${n}`, failed, at: night(n) })
+      }
+      await fail(10, 'upstream-error', 1)
+      await fail(10, 'upstream-error', 2)
+      await fail(10, 'upstream-error', 4)
+      await fail(11, 'not-found', 1)
+      await fail(12, 'upstream-error', 1)
+      await fail(12, 'pushed', 2, false)
+      const list = await store.failures.list('sculpture')
+      t.same(list.map(f => [f.rsid, f.outcome, f.attempts]), [[10, 'upstream-error', 3], [11, 'not-found', 1]])
+      const ten = list[0]
+      t.equal(ten?.firstFailedAt, night(1).toISOString())
+      t.equal(ten?.retryAfter, new Date(night(4).getTime() + 4 * 86_400_000 - 3_600_000).toISOString(), 'the third attempt waits four nights (less an hour of slack)')
+      t.equal(list[1]?.retryAfter, null, 'other failures wait for a change, not for a date')
+      await fail(10, 'not-found', 5)
+      t.equal((await store.failures.list('sculpture'))[0]?.attempts, 1, 'another kind of failure starts counting anew')
+      t.same(await store.failures.list('nobody'), [])
+    })
+
+    t.test('unfinished RS write sets: a later set replaces an earlier one, and only its own finish clears it', async t => {
+      await store.unfinishedWrites.begin(5, 'art', 'tx-a')
+      await store.unfinishedWrites.begin(5, 'art', 'tx-b')
+      await store.unfinishedWrites.begin(6, 'film', 'tx-c')
+      await store.unfinishedWrites.finish(5, 'tx-a')
+      t.same((await store.unfinishedWrites.list('art')).map(u => [u.rsid, u.transactionId]), [[5, 'tx-b']])
+      await store.unfinishedWrites.finish(5, 'tx-b')
+      t.same(await store.unfinishedWrites.list('art'), [])
+      t.same((await store.unfinishedWrites.list('film')).map(u => u.rsid), [6])
     })
   })
 }

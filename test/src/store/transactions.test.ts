@@ -1,5 +1,5 @@
 import t from 'tap'
-import type { UpstreamCall } from '../../../src/clients/http.js'
+import type { UpstreamCall } from '../../../src/vocabulary.js'
 import type { Store } from '../../../src/store/index.js'
 import { engines, openTestStore } from '../../helpers/databases.js'
 

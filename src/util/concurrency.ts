@@ -1,3 +1,5 @@
+/** Concurrency limits: the one way spacelink runs many upstream calls or items at once, with a bound. */
+
 /**
  * Runs `work` over an async sequence with at most `concurrency` items in flight, pulling the next item
  * only when a worker is free — so candidates stream in page by page and memory stays flat. The first
@@ -28,4 +30,18 @@ export async function forEachBounded<T> (items: AsyncIterable<T>, concurrency: n
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
   if (started && failure !== undefined) await iterator.return?.(undefined)
   if (failure !== undefined) throw failure.error
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapLimit<T, R> (items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  async function worker (): Promise<void> {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await work(items[index] as T, index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
+  return results
 }

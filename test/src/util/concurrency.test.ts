@@ -1,5 +1,5 @@
 import t from 'tap'
-import { forEachBounded } from '../../../src/sync/bounded.js'
+import { forEachBounded } from '../../../src/util/concurrency.js'
 
 async function * numbers (n: number): AsyncGenerator<number> {
   for (let i = 0; i < n; i++) yield i
