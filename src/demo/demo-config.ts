@@ -20,7 +20,8 @@ export interface DemoEndpoints {
   webhookSecret: string
 }
 
-export function demoConfig (e: DemoEndpoints): Config {
+/** The demo's configuration document, as a museum's file would hold it. */
+export function demoConfigDocument (e: DemoEndpoints): Record<string, unknown> {
   const instance = (tenant: 'art' | 'film'): Record<string, unknown> => ({
     cspace: {
       servicesUrl: e.csServicesUrl,
@@ -74,7 +75,11 @@ export function demoConfig (e: DemoEndpoints): Config {
     },
     sync: { concurrency: 8, retries: 2, retryBaseDelayMs: 100 }
   }
-  return loadConfig({ text: JSON.stringify(doc), env: {} })
+  return doc
+}
+
+export function demoConfig (e: DemoEndpoints): Config {
+  return loadConfig({ text: JSON.stringify(demoConfigDocument(e)), env: {} })
 }
 
 /** The demo's keys: printed by the demo, used by the tests and benchmarks (never a museum's). */

@@ -6,12 +6,17 @@ import type { FastifyInstance } from 'fastify'
 import { startResourceSpaceSimulator, type RsSimulator } from '../simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator, type CsSimulator } from '../simulators/collectionspace/index.js'
 import { buildServer } from '../server.js'
-import { demoConfigFor, demoKeys } from './demo-config.js'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { demoConfigDocument, demoConfigFor, demoKeys } from './demo-config.js'
 import type { Config } from '../config/schema.js'
 import { webhookHash } from '../auth/api-keys.js'
 
 export interface Demo {
   config: Config
+  /** The demo's configuration as a file, for the CLI (`--config`). */
+  configFile: string
   rs: RsSimulator
   cs: CsSimulator
   server: FastifyInstance
@@ -25,19 +30,24 @@ export async function startDemo (opts: { port?: number, databaseUrl?: string, la
   const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
   const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
   const port = opts.port ?? 3000
-  const config = demoConfigFor({ rs, cs }, {
-    port,
-    publicUrl: `http://127.0.0.1:${port}`,
-    databaseUrl: opts.databaseUrl ?? 'sqlite:./data/demo.db'
-  })
+  const databaseUrl = opts.databaseUrl ?? 'sqlite:./data/demo.db'
+  const config = demoConfigFor({ rs, cs }, { port, publicUrl: `http://127.0.0.1:${port}`, databaseUrl })
   const server = await buildServer(config, { schedule: opts.schedule ?? false })
   await server.listen({ host: config.server.host, port })
   const address = server.server.address()
   const actualPort = typeof address === 'object' && address !== null ? address.port : port
   const url = `http://127.0.0.1:${actualPort}`
   if (actualPort !== port) config.server.publicUrl = url
+  // The CLI against the demo (`spacelink sync art --config …`) needs the simulators' ports: write them down.
+  const configFile = join(databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:' ? dirname(databaseUrl.slice('sqlite:'.length)) : tmpdir(), 'spacelink.demo.json')
+  await mkdir(dirname(configFile), { recursive: true })
+  await writeFile(configFile, `${JSON.stringify(demoConfigDocument({
+    rsApiUrl: rs.apiUrl, rsUser: rs.user, rsKey: rs.key, csServicesUrl: cs.servicesUrl, csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
+    port: actualPort, publicUrl: url, databaseUrl, adminKey: demoKeys.admin, buttonKey: demoKeys.button, webhookSecret: demoKeys.webhookSecret
+  }), null, 2)}\n`)
   return {
     config,
+    configFile,
     rs,
     cs,
     server,
@@ -73,6 +83,11 @@ Try (resource 1 is object 2019.12.3 by Georgia O'Keeffe; 4 is ambiguous; 3 has i
   curl -s '${d.url}/api/v1/links' -H 'X-API-Key: ${demoKeys.admin}'
   # the nightly sync of the art instance, now:
   curl -s -X POST '${d.url}/api/v1/sync-runs' -H 'X-API-Key: ${demoKeys.admin}' -H 'content-type: application/json' -d '{"instance":"art"}'
+
+The CLI against this demo (its configuration is in ${d.configFile}):
+  npm run spacelink -- sync art --config ${d.configFile}
+  npm run spacelink -- config check --online --config ${d.configFile}
+  npm run spacelink -- push art 4 --config ${d.configFile}
 
 Ctrl-C stops everything.
 `

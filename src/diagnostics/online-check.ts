@@ -86,6 +86,7 @@ async function checkInstanceFields (config: Config, rs: ResourceSpaceClient, nam
   for (const [role, ref] of ownedFields(config)) {
     const subject = `instance ${name} field ${role} (${String(ref)})`
     const { field, missingOn } = lookup(ref)
+    if (role === 'group' && field === undefined) { say('note', subject, `not on resource types ${instance.resourceTypes.join(', ')}: push-resource-group pushes single resources here`); continue }
     if (field === undefined) { say('problem', subject, `RS shows no such field on resource types ${instance.resourceTypes.join(', ')} (missing, not applied to those types, or hidden from the user)`); continue }
     if (missingOn.length > 0) say('problem', subject, `${typeName(field)} field '${field.title}' does not apply to resource type(s) ${missingOn.join(', ')}`)
     const wrongType = role === 'synced' ? !fixedOptionTypes.has(field.type) && !textTypes.has(field.type) : (role === 'status' || role === 'cspaceUrl') && !textTypes.has(field.type)
