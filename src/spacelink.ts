@@ -11,6 +11,7 @@ import { CollectionSpaceClient } from './clients/collectionspace.js'
 import { createDispatcher, defaultRetryPolicy, type RetryPolicy } from './clients/http.js'
 import { openStore, type Store } from './store/index.js'
 import type { Services } from './actions/action-context.js'
+import { createEvents } from './actions/events.js'
 import { runAction } from './actions/run-action.js'
 import type { ActionRequest, ActionResult } from './actions/types.js'
 import { SpacelinkError } from './errors.js'
@@ -62,7 +63,7 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     if (client === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${name}' is configured`)
     return client
   }
-  const services: Services = { config, store, rs, cs, log, background: new Set() }
+  const services: Services = { config, store, rs, cs, log, background: new Set(), events: createEvents() }
   return {
     ...services,
     run: async req => await runAction(services, req),

@@ -9,6 +9,7 @@ import type { ResourceSpaceClient } from '../clients/resourcespace.js'
 import type { CollectionSpaceClient, CsRecord } from '../clients/collectionspace.js'
 import type { Store } from '../store/index.js'
 import type { ActionRequest, FieldChange } from './types.js'
+import type { SpacelinkEvents } from './events.js'
 import type { LoadedResource, ObjectMatch } from './resource-context.js'
 
 export interface Services {
@@ -19,6 +20,8 @@ export interface Services {
   log: Logger
   /** Work that goes on after its caller was answered; shutdown waits for it. */
   background: Set<Promise<unknown>>
+  /** Domain events (action-finished, sync-run-finished) for metrics and notifications. */
+  events: SpacelinkEvents
 }
 
 export interface ActionMemo {

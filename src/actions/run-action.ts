@@ -150,11 +150,21 @@ async function record (ctx: ActionContext, transactionId: string, settled: Settl
     const err = settled.error
     await ctx.services.store.transactions.finish(transactionId, { ...base, outcome: null, httpStatus: err instanceof SpacelinkError ? err.status : 500, message: `${err instanceof Error ? err.message : String(err)}${suffix}` })
     ctx.log.warn({ err }, 'action failed')
+    announce(ctx, transactionId, null, ctx.req.instance ?? null, durationMs, calls.length)
     return
   }
   const r = settled.value
   await ctx.services.store.transactions.finish(transactionId, { ...base, outcome: r.outcome, httpStatus: r.httpStatus ?? httpStatusOf[r.outcome], message: `${r.message}${suffix}`, ...(r.instance === null ? {} : { instance: r.instance }) })
   ctx.log.info({ outcome: r.outcome, durationMs }, r.message)
+  announce(ctx, transactionId, r.outcome, r.instance ?? ctx.req.instance ?? null, durationMs, calls.length)
+}
+
+function announce (ctx: ActionContext, transactionId: string, outcome: string | null, instance: string | null, durationMs: number, upstreamCalls: number): void {
+  try {
+    ctx.services.events.emit('action-finished', { queryType: ctx.req.queryType, caller: ctx.req.caller, instance, outcome, durationMs, upstreamCalls, transactionId })
+  } catch (err) {
+    ctx.log.warn({ err }, 'an action-finished listener failed')
+  }
 }
 
 /** Runs the handler; an upstream failure becomes the outcome `upstream-error`, reported in RS when possible. */

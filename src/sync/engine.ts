@@ -114,16 +114,27 @@ export async function runSync (services: Services, instanceName: string, opts: S
     const total = progress.done
     await store.syncRuns.finish(run.id, { status: 'finished', counts })
     log.info({ instance: instanceName, runId: run.id, total, counts }, 'sync run finished')
-    return { runId: run.id, instance: instanceName, status: 'finished', total, counts, failures, durationMs: Date.now() - started }
+    return announce(services, { runId: run.id, instance: instanceName, status: 'finished', total, counts, failures, durationMs: Date.now() - started })
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     await store.syncRuns.finish(run.id, { status: 'failed', counts, error: message }).catch(() => {})
     log.error({ err, instance: instanceName, runId: run.id }, 'sync run failed')
-    return { runId: run.id, instance: instanceName, status: 'failed', total: progress.done, counts, failures, durationMs: Date.now() - started, error: message }
+    return announce(services, { runId: run.id, instance: instanceName, status: 'failed', total: progress.done, counts, failures, durationMs: Date.now() - started, error: message })
   } finally {
     clearInterval(heartbeat)
     await store.locks.releaseRunLock(instanceName, holder).catch(() => {})
   }
+}
+
+/** Tells listeners (metrics, notifications) that the run ended; their trouble never changes the summary. */
+function announce (services: Services, summary: SyncSummary): SyncSummary {
+  const { runId, instance, status, counts, durationMs } = summary
+  try {
+    services.events.emit('sync-run-finished', { instance, runId, status, counts: { ...counts }, durationMs, finishedAt: new Date() })
+  } catch (err) {
+    services.log.warn({ err }, 'a sync-run-finished listener failed')
+  }
+  return summary
 }
 
 /** An item whose upstream failed in a way worth retrying is run again after a backoff; the push resumes. */
