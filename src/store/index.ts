@@ -4,7 +4,7 @@
  * and invisible to everything above the repositories.
  */
 import { sql, type Kysely } from 'kysely'
-import { openDatabase, type DatabaseOptions, type Engine } from './database.js'
+import { openDatabase, type DatabaseOptions, type Engine, type PoolUse } from './database.js'
 import { createLinkRepo, type LinkRepo } from './links.js'
 import { createLockRepo, type LockRepo, type LockSettings } from './locks.js'
 import { migrateToLatest } from './migrate.js'
@@ -21,6 +21,8 @@ export interface Store {
   /** Throws when the database is unusable (used by /ready). */
   ping (): Promise<void>
   close (): Promise<void>
+  /** Connection pool use (queries, and on PostgreSQL the lock connections), for metrics. */
+  poolUse (): PoolUse[]
   transactions: TransactionRepo
   links: LinkRepo
   syncRuns: SyncRunRepo
@@ -35,7 +37,7 @@ export interface StoreOptions extends DatabaseOptions, LockSettings {
 }
 
 export async function openStore (url: string, opts: StoreOptions = {}): Promise<Store> {
-  const { engine, db, pgConnectionString } = openDatabase(url, opts)
+  const { engine, db, pgConnectionString, poolUse } = openDatabase(url, opts)
   const locks = createLockRepo(engine, db, { ...opts, pgConnectionString })
   let closed: Promise<void> | undefined
   const store: Store = {
@@ -50,6 +52,7 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
       closed ??= Promise.all([locks.close(), db.destroy()]).then(() => {})
       return closed
     },
+    poolUse: () => [...poolUse(), ...locks.poolUse()],
     transactions: createTransactionRepo(db),
     links: createLinkRepo(db),
     syncRuns: createSyncRunRepo(db),
@@ -67,7 +70,7 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
   return store
 }
 
-export { defaultDatabaseUrl, engineOf, redactUrl, type Engine } from './database.js'
+export { defaultDatabaseUrl, engineOf, redactUrl, type Engine, type PoolUse } from './database.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'
 export { migrations } from './migrate.js'

@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import pg from 'pg'
 import { SpacelinkError } from '../errors.js'
-import { isBusyError, type Engine } from './database.js'
+import { isBusyError, pgPoolUse, type Engine, type PoolUse } from './database.js'
 import { KeyedMutex } from './keyed-mutex.js'
 import { advisoryLockNamespace } from './migrate.js'
 import type { Database } from './schema.js'
@@ -60,11 +60,10 @@ export function lockTimeout (key: string, waitMs: number): SpacelinkError {
     `another action on ${key} is still running after waiting ${waitMs} ms; try again later`, { key })
 }
 
-export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: LockSettings & { pgConnectionString?: string } = {}): LockRepo & { close(): Promise<void> } {
+export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: LockSettings & { pgConnectionString?: string } = {}): LockRepo & { close(): Promise<void>, poolUse(): PoolUse[] } {
   const local = new KeyedMutex()
-  const holdDatabaseLock = engine === 'postgres'
-    ? advisoryLocker(new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }))
-    : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
+  const lockPool = engine === 'postgres' ? new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }) : undefined
+  const holdDatabaseLock = lockPool !== undefined ? advisoryLocker(lockPool) : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
 
   return {
     async withResourceLock (key, fn, opts = {}) {
@@ -117,6 +116,10 @@ export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: 
 
     async close () {
       await holdDatabaseLock.close()
+    },
+
+    poolUse () {
+      return lockPool === undefined ? [] : [pgPoolUse('locks', lockPool)]
     }
   }
 }

@@ -1,0 +1,26 @@
+/** GET /metrics — Prometheus text for the metrics token or an admin key. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@fastify/type-provider-typebox'
+import { ProblemSchema } from '../src/schemas/problem.js'
+
+const metrics: FastifyPluginAsyncTypebox = async function metrics (fastify) {
+  fastify.get('/metrics', {
+    onRequest: fastify.metricsOnly,
+    schema: {
+      tags: ['operations'],
+      summary: 'Prometheus metrics (text exposition format)',
+      security: [{ bearer: [] }, { apiKey: [] }, { apiKeyQuery: [] }],
+      produces: ['text/plain'],
+      response: {
+        200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: Type.String() } } },
+        401: ProblemSchema,
+        403: ProblemSchema
+      }
+    }
+  }, async function scrape (_request, reply) {
+    const { registry } = fastify.metrics
+    return await reply.type(registry.contentType).send(await registry.metrics())
+  })
+}
+
+export default metrics
