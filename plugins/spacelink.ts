@@ -19,7 +19,8 @@ export default fp<AppOptions>(async function spacelinkPlugin (fastify, opts) {
     ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.rsDispatcher === undefined ? {} : { rsDispatcher: opts.rsDispatcher }),
     ...(opts.csDispatcher === undefined ? {} : { csDispatcher: opts.csDispatcher }),
-    logger: fastify.log as never
+    logger: fastify.log as never,
+    ...(opts.drainMs === undefined ? {} : { closeWaitMs: opts.drainMs })
   })
   fastify.decorate('spacelink', spacelink)
   if (given === undefined) fastify.addHook('onClose', async () => { await spacelink.close() })

@@ -8,6 +8,7 @@ const metrics: FastifyPluginAsyncTypebox = async function metrics (fastify) {
     onRequest: fastify.metricsOnly,
     schema: {
       tags: ['operations'],
+      operationId: 'metrics',
       summary: 'Prometheus metrics (text exposition format)',
       security: [{ bearer: [] }, { apiKey: [] }, { apiKeyQuery: [] }],
       produces: ['text/plain'],

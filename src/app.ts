@@ -21,6 +21,10 @@ export interface AppOptions extends FastifyPluginOptions {
   csDispatcher?: Dispatcher
   /** Start the per-instance sync schedules (the server does; tests usually do not). */
   schedule?: boolean
+  /** On close, how long requests in flight may go on before their connections are cut (default: half the close grace). */
+  drainMs?: number
+  /** The notifications' clock (tests). */
+  now?: () => Date
 }
 
 const root = path.join(import.meta.dirname, '..')

@@ -30,6 +30,8 @@ export interface SpacelinkOptions {
   csDispatcher?: Dispatcher
   logger?: Logger
   retry?: RetryPolicy
+  /** How long close() waits for work answered early to finish (default 30 s). */
+  closeWaitMs?: number
 }
 
 export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelink> {
@@ -69,7 +71,7 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     run: async req => await runAction(services, req),
     close: async () => {
       // Work answered early (a push past the button's deadline) finishes before the pools and store close.
-      await Promise.race([Promise.allSettled([...services.background]), sleep(30_000, undefined, { ref: false })])
+      await Promise.race([Promise.allSettled([...services.background]), sleep(opts.closeWaitMs ?? 30_000, undefined, { ref: false })])
       // One pool at a time, and destroyed when in-flight requests (cut off by the caller) keep it open:
       // closing them all at once was seen to hang after a load test.
       for (const d of owned) {

@@ -32,7 +32,7 @@ export const CallbackParamsSchema = Type.Object({
 }, { description: 'the parameters; any of them may instead be in the query string' })
 
 /** RS api_webhooks: `Content-type: application/x-www-form-urlencoded`, body = the bare ref. */
-export const BareRefSchema = Type.String({ pattern: '^[0-9]+$', description: 'api_webhooks: the bare resource ref, e.g. 42', examples: ['42'] })
+export const BareRefSchema = Type.String({ pattern: '^[0-9]+$', description: 'api_webhooks: the bare resource ref, e.g. 42', example: '42' })
 
 export const CallbackBodySchema = {
   content: {

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { openDatabase, type DatabaseOptions, type Engine, type PoolUse } from './database.js'
+import { createIncidentRepo, type IncidentRepo } from './incidents.js'
 import { createLinkRepo, type LinkRepo } from './links.js'
 import { createLockRepo, type LockRepo, type LockSettings } from './locks.js'
 import { migrateToLatest } from './migrate.js'
@@ -27,6 +28,8 @@ export interface Store {
   links: LinkRepo
   syncRuns: SyncRunRepo
   locks: LockRepo
+  /** Open incidents of the sync watch (failed or stale nightly). */
+  incidents: IncidentRepo
   /** Clears raw records, steps and mapped values of transactions older than the given age; links are kept. */
   prune (olderThanDays: number): Promise<{ transactions: number }>
 }
@@ -57,6 +60,7 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
     links: createLinkRepo(db),
     syncRuns: createSyncRunRepo(db),
     locks,
+    incidents: createIncidentRepo(db),
     prune: (olderThanDays) => pruneTransactionDetails(db, olderThanDays)
   }
   if (opts.migrate !== false) {
@@ -72,6 +76,7 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
 
 export { defaultDatabaseUrl, engineOf, redactUrl, type Engine, type PoolUse } from './database.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
+export type { Incident, IncidentRepo } from './incidents.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'
 export { migrations } from './migrate.js'
 export type { Database } from './schema.js'

@@ -109,6 +109,15 @@ export interface RunLocksTable {
   expires_at: string
 }
 
+/** The open incident of the sync watch, per instance. */
+export interface IncidentsTable {
+  instance: string
+  kind: string
+  detail: string
+  run_id: string | null
+  opened_at: string
+}
+
 export interface Database {
   transactions: TransactionsTable
   rs_writes: RsWritesTable
@@ -117,4 +126,5 @@ export interface Database {
   sync_run_items: SyncRunItemsTable
   resource_locks: ResourceLocksTable
   run_locks: RunLocksTable
+  incidents: IncidentsTable
 }
