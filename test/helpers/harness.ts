@@ -33,6 +33,8 @@ export interface HarnessOptions {
   configure?: (config: Config) => void
   /** Receives the server's JSON log lines. */
   logStream?: { write: (line: string) => void }
+  /** The clock of the sync watch. */
+  now?: () => Date
 }
 
 export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
@@ -48,7 +50,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   config.server.logLevel = 'silent'
   config.sync.retryBaseDelayMs = 5
   opts.configure?.(config)
-  const server = await buildServer(config, { schedule: false }, opts.logStream)
+  const server = await buildServer(config, { schedule: false, ...(opts.now === undefined ? {} : { now: opts.now }) }, opts.logStream)
   await server.ready()
   t.teardown(() => server.close())
   return {
