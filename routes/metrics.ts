@@ -1,7 +1,7 @@
 /** GET /metrics — Prometheus text for the metrics token or an admin key. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
-import { ProblemSchema } from '../src/schemas/problem.js'
+import { keySecurity, problems } from '../src/schemas/responses.js'
 
 const metrics: FastifyPluginAsyncTypebox = async function metrics (fastify) {
   fastify.get('/metrics', {
@@ -10,12 +10,11 @@ const metrics: FastifyPluginAsyncTypebox = async function metrics (fastify) {
       tags: ['operations'],
       operationId: 'metrics',
       summary: 'Prometheus metrics (text exposition format)',
-      security: [{ bearer: [] }, { apiKey: [] }, { apiKeyQuery: [] }],
+      security: keySecurity,
       produces: ['text/plain'],
       response: {
         200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: Type.String() } } },
-        401: ProblemSchema,
-        403: ProblemSchema
+        ...problems(401, 403, 429)
       }
     }
   }, async function scrape (_request, reply) {
