@@ -35,6 +35,8 @@ export interface HarnessOptions {
   logStream?: { write: (line: string) => void }
   /** The clock of the sync watch. */
   now?: () => Date
+  /** How long close() lets requests in flight go on. */
+  drainMs?: number
 }
 
 export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +52,7 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   config.server.logLevel = 'silent'
   config.sync.retryBaseDelayMs = 5
   opts.configure?.(config)
-  const server = await buildServer(config, { schedule: false, ...(opts.now === undefined ? {} : { now: opts.now }) }, opts.logStream)
+  const server = await buildServer(config, { schedule: false, ...(opts.now === undefined ? {} : { now: opts.now }), ...(opts.drainMs === undefined ? {} : { drainMs: opts.drainMs }) }, opts.logStream)
   await server.ready()
   t.teardown(() => server.close())
   return {
