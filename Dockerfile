@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build stage: full install (better-sqlite3 compiles here), TypeScript build, then drop dev dependencies.
-FROM node:24-bookworm-slim AS build
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -12,7 +12,7 @@ COPY routes ./routes
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the build only, as the unprivileged `node` user.
-FROM node:24-bookworm-slim
+FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000 \
     SPACELINK_CONFIG=/config/spacelink.yaml \

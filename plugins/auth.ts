@@ -1,14 +1,19 @@
 /**
  * `fastify.authorize(request, scope)`: checks the API key of a request (Bearer, X-API-Key or `key=`) and
  * its scope; answers 401/403 problems through the error handler. The callback route adds the webhook hash.
+ * `fastify.adminOnly` and `fastify.metricsOnly` are the onRequest hooks of the admin routes and /metrics.
  */
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import { authenticate, type Credentials, type Principal, type Scope } from '../src/auth/api-keys.js'
+import { authenticate, authenticateMetrics, credentialsFrom, type Credentials, type Principal, type Scope } from '../src/auth/api-keys.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     authorize: (request: FastifyRequest, scope: Scope, extra?: Credentials) => Principal
+    /** onRequest hook: admin scope required. */
+    adminOnly: (request: FastifyRequest) => Promise<void>
+    /** onRequest hook: the metrics token or the admin scope. */
+    metricsOnly: (request: FastifyRequest) => Promise<void>
   }
   interface FastifyRequest {
     principal?: Principal
@@ -16,12 +21,13 @@ declare module 'fastify' {
 }
 
 export function credentialsOf (request: FastifyRequest): Credentials {
-  const header = request.headers.authorization
-  const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined
-  const apiKeyHeader = request.headers['x-api-key']
-  const queryKey = (request.query as Record<string, unknown> | undefined)?.key
-  const key = typeof apiKeyHeader === 'string' ? apiKeyHeader : typeof queryKey === 'string' ? queryKey : undefined
-  return { ...(bearer === undefined ? {} : { bearer }), ...(key === undefined ? {} : { key }) }
+  return credentialsFrom(request.headers, request.query)
+}
+
+/** `key=` has done its work once the caller is known; the route's query schema need not list it. */
+function dropKeyParameter (request: FastifyRequest): void {
+  const query = request.query as Record<string, unknown> | undefined
+  if (query !== undefined && query !== null && typeof query === 'object' && 'key' in query) delete query.key
 }
 
 export default fp(async function authPlugin (fastify) {
@@ -32,5 +38,13 @@ export default fp(async function authPlugin (fastify) {
     const principal = authenticate(fastify.spacelink.config, { ...extra, ...credentialsOf(request) }, scope)
     request.principal = principal
     return principal
+  })
+  fastify.decorate('adminOnly', async function adminOnly (request: FastifyRequest) {
+    fastify.authorize(request, 'admin')
+    dropKeyParameter(request)
+  })
+  fastify.decorate('metricsOnly', async function metricsOnly (request: FastifyRequest) {
+    request.principal = authenticateMetrics(fastify.spacelink.config, credentialsOf(request))
+    dropKeyParameter(request)
   })
 }, { name: 'auth', dependencies: ['spacelink'] })

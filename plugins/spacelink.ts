@@ -19,8 +19,10 @@ export default fp<AppOptions>(async function spacelinkPlugin (fastify, opts) {
     ...(opts.store === undefined ? {} : { store: opts.store }),
     ...(opts.rsDispatcher === undefined ? {} : { rsDispatcher: opts.rsDispatcher }),
     ...(opts.csDispatcher === undefined ? {} : { csDispatcher: opts.csDispatcher }),
-    ...(opts.services === undefined ? {} : { services: opts.services }),
-    logger: fastify.log as never
+    // One clock for everything spacelink dates: status sentences, failure schedules, the sync watch.
+    services: { ...opts.services, ...(opts.now === undefined ? {} : { now: opts.now }) },
+    logger: fastify.log as never,
+    ...(opts.drainMs === undefined ? {} : { closeWaitMs: opts.drainMs })
   })
   fastify.decorate('spacelink', spacelink)
   if (given === undefined) fastify.addHook('onClose', async () => { await spacelink.close() })

@@ -23,6 +23,10 @@ export interface AppOptions extends FastifyPluginOptions {
   schedule?: boolean
   /** Replacements for the clock and the deadline timer (tests). */
   services?: SpacelinkOptions['services']
+  /** On close, how long requests in flight may go on before their connections are cut (default: half the close grace). */
+  drainMs?: number
+  /** spacelink's clock (tests): status sentences, failure schedules, the sync watch. */
+  now?: () => Date
 }
 
 const root = path.join(import.meta.dirname, '..')

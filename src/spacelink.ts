@@ -10,6 +10,7 @@ import type { RetryPolicy } from './clients/http.js'
 import { createUpstreams } from './clients/upstreams.js'
 import { openStore, type Store } from './store/index.js'
 import type { Services } from './actions/context.js'
+import { createEvents } from './actions/events.js'
 import { handlers } from './actions/handlers/index.js'
 import { runAction } from './actions/run-action.js'
 import type { ActionRequest, ActionResult } from './actions/types.js'
@@ -35,6 +36,8 @@ export interface SpacelinkOptions {
   retry?: RetryPolicy
   /** Replacements for the clock and the deadline timer (tests). */
   services?: Partial<Pick<Services, 'now' | 'sleep'>>
+  /** How long close() waits for work answered early to finish (default 30 s). */
+  closeWaitMs?: number
 }
 
 export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelink> {
@@ -53,6 +56,7 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     transactionUrl: id => absoluteUrl(config.server.publicUrl, `/api/v1/transactions/${id}`),
     now: () => new Date(),
     sleep: async (ms, signal) => { await sleep(ms, undefined, { signal }) },
+    events: createEvents(),
     ...opts.services
   }
   const stop = new AbortController()
@@ -68,7 +72,7 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     close: async () => {
       stop.abort()
       // Work answered early (a push past the button's deadline) finishes before the pools and store close.
-      await Promise.race([Promise.allSettled([...services.background]), sleep(30_000, undefined, { ref: false })])
+      await Promise.race([Promise.allSettled([...services.background]), sleep(opts.closeWaitMs ?? 30_000, undefined, { ref: false })])
       await upstreams.close()
       if (opts.store === undefined) await store.close()
     }

@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js'
 import type { ResourceSpaceClient, FieldValue } from '../clients/resourcespace.js'
 import type { CollectionSpaceClient, CsRecord } from '../clients/collectionspace.js'
 import type { Store } from '../store/index.js'
+import type { SpacelinkEvents } from './events.js'
 import type { RsWriter } from './rs-writer.js'
 import type { ActionRequest, ActionResult, CsObjectRef, HandlerResult } from './types.js'
 
@@ -25,6 +26,8 @@ export interface Services {
   now: () => Date
   /** Waits `ms` (the button deadline) unless aborted; tests pass one they fire themselves. */
   sleep: (ms: number, signal: AbortSignal) => Promise<void>
+  /** Domain events (action-finished, sync-run-finished) for metrics and notifications. */
+  events: SpacelinkEvents
 }
 
 /** What the actions use of an RS resource: its type (which picks the instance) and its field values. */

@@ -146,12 +146,23 @@ async function record (ctx: ActionContext, settled: Settled, calls: UpstreamCall
     const err = settled.error
     await ctx.services.store.transactions.finish(ctx.transactionId, { ...base, outcome: null, httpStatus: err instanceof SpacelinkError ? err.status : 500, message: `${err instanceof Error ? err.message : String(err)}${suffix}` })
     ctx.log.warn({ err, durationMs, upstreamCalls: calls.length }, 'action failed')
+    announce(ctx, null, ctx.memo.instanceName ?? ctx.req.instance ?? null, durationMs, calls.length)
     return
   }
   const r = settled.value
   const message = describe(r.outcome, r.detail, r.refused)
   await ctx.services.store.transactions.finish(ctx.transactionId, { ...base, outcome: r.outcome, httpStatus: r.httpStatus ?? httpStatusOf[r.outcome], message: `${message}${suffix}`, ...(r.instance === null ? {} : { instance: r.instance }) })
   ctx.log.info({ outcome: r.outcome, instance: r.instance, durationMs, upstreamCalls: calls.length }, message)
+  announce(ctx, r.outcome, r.instance ?? ctx.req.instance ?? null, durationMs, calls.length)
+}
+
+/** Tells listeners (metrics) the action ended, after its outcome is stored; their trouble never changes it. */
+function announce (ctx: ActionContext, outcome: string | null, instance: string | null, durationMs: number, upstreamCalls: number): void {
+  try {
+    ctx.services.events.emit('action-finished', { queryType: ctx.req.queryType, caller: ctx.req.caller, instance, outcome, durationMs, upstreamCalls, transactionId: ctx.transactionId })
+  } catch (err) {
+    ctx.log.warn({ err }, 'an action-finished listener failed')
+  }
 }
 
 /** Runs the handler; an upstream failure becomes the outcome `upstream-error`, reported in RS when possible. */

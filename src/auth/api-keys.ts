@@ -18,7 +18,7 @@ export interface Credentials {
 }
 
 export interface Principal {
-  kind: 'key' | 'webhook-hash' | 'open'
+  kind: 'key' | 'webhook-hash' | 'open' | 'metrics-token'
   scopes: Scope[]
   /** A short, non-reversible id of the key for logs and rate limits. */
   id: string
@@ -43,12 +43,41 @@ export function webhookHash (secret: string, rsid: number): string {
   return createHmac('sha256', secret).update(String(rsid)).digest('hex')
 }
 
+type Headers = Record<string, string | string[] | undefined>
+
+/** The credentials a request carries: `Authorization: Bearer`, else `X-API-Key`, else the `key` query parameter. */
+export function credentialsFrom (headers: Headers, query: unknown): Credentials {
+  const header = headers.authorization
+  const bearer = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined
+  const apiKeyHeader = headers['x-api-key']
+  const queryKey = (query as Record<string, unknown> | undefined)?.key
+  const key = typeof apiKeyHeader === 'string' ? apiKeyHeader : typeof queryKey === 'string' ? queryKey : undefined
+  return { ...(bearer === undefined ? {} : { bearer }), ...(key === undefined ? {} : { key }) }
+}
+
+/**
+ * The one key a caller is judged by when it gives several: the Bearer token first. Authentication and the
+ * rate limiter both ask this, so a junk second key can neither fail a good call nor buy a second bucket.
+ */
+export function presentedKey (creds: Credentials): string | undefined {
+  const given = creds.bearer ?? creds.key
+  return given === '' ? undefined : given
+}
+
+/** /metrics: the metrics token (when one is configured), else a key with the admin scope. */
+export function authenticateMetrics (config: Config, creds: Credentials): Principal {
+  const token = config.monitoring.metricsToken
+  const given = presentedKey(creds)
+  if (token !== '' && given !== undefined && sameSecret(given, token)) return { kind: 'metrics-token', scopes: [], id: fingerprint(token) }
+  return authenticate(config, creds, 'admin')
+}
+
 /** Returns the caller's principal, or throws 401 (no or bad credentials) / 403 (missing scope). */
 export function authenticate (config: Config, creds: Credentials, needed: Scope): Principal {
   if (!authenticationRequired(config)) return { kind: 'open', scopes: ['admin', 'callback'], id: 'open' }
-  const given = creds.bearer ?? creds.key
+  const given = presentedKey(creds)
   let principal: Principal | undefined
-  if (given !== undefined && given !== '') {
+  if (given !== undefined) {
     const entry = config.server.apiKeys.find(k => sameSecret(given, k.key))
     if (entry === undefined) throw unauthorized('the API key is not valid')
     principal = { kind: 'key', scopes: [...entry.scopes], id: fingerprint(entry.key) }

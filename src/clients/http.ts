@@ -91,8 +91,18 @@ export function currentUpstreamCalls (): UpstreamCall[] {
   return callLog.getStore() ?? []
 }
 
+/** Watchers of every upstream call, in or out of a collection (metrics). */
+const observers = new Set<(call: UpstreamCall) => void>()
+
+/** Calls `observer` with every upstream call from now on; returns the function that stops it. */
+export function observeUpstreamCalls (observer: (call: UpstreamCall) => void): () => void {
+  observers.add(observer)
+  return () => { observers.delete(observer) }
+}
+
 export function recordUpstreamCall (call: UpstreamCall): void {
   callLog.getStore()?.push(call)
+  for (const observer of observers) observer(call)
 }
 
 export interface UpstreamRequest {

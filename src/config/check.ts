@@ -268,7 +268,22 @@ function ruleProblems (tree: unknown): ConfigProblem[] {
     if (isMapping(instance)) checkInstance(name, instance, report)
   }
   checkResourceTypesClaimedOnce(instances, report)
+  checkMonitoring(root.monitoring, instances, report)
   return problems
+}
+
+function checkMonitoring (monitoring: unknown, instances: Record<string, unknown>, report: Report): void {
+  if (!isMapping(monitoring)) return
+  for (const name of Object.keys(isMapping(monitoring.instances) ? monitoring.instances : {})) {
+    if (!(name in instances)) report(['monitoring', 'instances', name], `names no configured instance (${Object.keys(instances).join(', ')})`)
+  }
+  const webhook = isMapping(monitoring.webhook) ? monitoring.webhook : {}
+  if (webhook.url !== '') report(['monitoring', 'webhook', 'url'], urlProblem(webhook.url))
+  const email = isMapping(monitoring.email) ? monitoring.email : {}
+  if (typeof email.smtpUrl === 'string' && email.smtpUrl !== '') {
+    if (!/^smtps?:\/\/[^/]/.test(email.smtpUrl)) report(['monitoring', 'email', 'smtpUrl'], 'must be an smtp:// or smtps:// URL')
+    if (listOf(email.to).length === 0) report(['monitoring', 'email', 'to'], 'must name at least one recipient when smtpUrl is set')
+  }
 }
 
 type Report = (at: TreePath, message: string | undefined) => void

@@ -245,6 +245,30 @@ export const SyncSchema = closedObject({
 }, { default: {}, description: 'Bulk sync tuning' })
 
 // ----------------------------------------------------------------------------------------------------------
+// monitoring
+// ----------------------------------------------------------------------------------------------------------
+
+const HoursSchema = (description: string, fallback?: number) => Type.Number({ exclusiveMinimum: 0, description, ...(fallback === undefined ? {} : { default: fallback }) })
+
+export const MonitoringSchema = closedObject({
+  metricsToken: Type.String({ default: '', description: 'Bearer token that may read /metrics and nothing else (from the environment); empty: admin keys only' }),
+  staleAfterHours: HoursSchema('A watched instance (one with a schedule) whose last successful sync ended longer ago than this is stale', 36),
+  instances: Type.Record(Type.String({ pattern: INSTANCE_NAME_PATTERN }), closedObject({
+    staleAfterHours: HoursSchema('This instance\'s own limit; also watches an instance that has no schedule')
+  }), { default: {}, additionalProperties: false, description: 'Per-instance limits, by instance name' }),
+  checkEveryMinutes: Type.Number({ exclusiveMinimum: 0, default: 10, description: 'How often the server looks for stale or failed instances' }),
+  webhook: closedObject({
+    url: Type.String({ default: '', description: 'POSTed a JSON notice per incident (from the environment); empty: off' }),
+    token: Type.String({ default: '', description: 'Sent as Authorization: Bearer (from the environment); empty: none' })
+  }, { default: {}, description: 'Notifications to a chat or paging webhook' }),
+  email: closedObject({
+    smtpUrl: Type.String({ default: '', description: 'smtp://user:password@host:587 or smtps://… (from the environment); empty: off' }),
+    from: Type.String({ default: 'spacelink@localhost', description: 'Sender address' }),
+    to: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Recipients of the notices' })
+  }, { default: {}, description: 'Notifications by e-mail' })
+}, { default: {}, description: 'Metrics access and notices of a failed or stale nightly sync' })
+
+// ----------------------------------------------------------------------------------------------------------
 // the whole file
 // ----------------------------------------------------------------------------------------------------------
 
@@ -253,7 +277,8 @@ export const ConfigSchema = closedObject({
   database: DatabaseSchema,
   resourcespace: ResourceSpaceSchema,
   instances: InstancesSchema,
-  sync: SyncSchema
+  sync: SyncSchema,
+  monitoring: MonitoringSchema
 }, { description: 'A spacelink configuration (PRODUCT.md §3)' })
 
 export type Config = Static<typeof ConfigSchema>
@@ -274,6 +299,7 @@ export type MediaRule = Static<typeof MediaRuleSchema>
 export type MediaConfig = Static<typeof MediaSchema>
 export type InstanceConfig = Static<typeof InstanceSchema>
 export type SyncConfig = Static<typeof SyncSchema>
+export type MonitoringConfig = Static<typeof MonitoringSchema>
 
 /** The instance whose `resourceTypes` include `resourceType` (the loader guarantees at most one). */
 export function instanceForResourceType (config: Pick<Config, 'instances'>, resourceType: number): string | undefined {

@@ -42,8 +42,17 @@ export async function startDemo (opts: { port?: number, databaseUrl?: string, la
   const configFile = join(databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:' ? dirname(databaseUrl.slice('sqlite:'.length)) : tmpdir(), 'spacelink.demo.json')
   await mkdir(dirname(configFile), { recursive: true })
   await writeFile(configFile, `${JSON.stringify(demoConfigDocument({
-    rsApiUrl: rs.apiUrl, rsUser: rs.user, rsKey: rs.key, csServicesUrl: cs.servicesUrl, csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
-    port: actualPort, publicUrl: url, databaseUrl, adminKey: demoKeys.admin, buttonKey: demoKeys.button, webhookSecret: demoKeys.webhookSecret
+    rsApiUrl: rs.apiUrl,
+rsUser: rs.user,
+rsKey: rs.key,
+csServicesUrl: cs.servicesUrl,
+csUiUrl: cs.servicesUrl.replace(/cspace-services\/?$/, 'cspace/'),
+    port: actualPort,
+publicUrl: url,
+databaseUrl,
+adminKey: demoKeys.admin,
+buttonKey: demoKeys.button,
+webhookSecret: demoKeys.webhookSecret
   }), null, 2)}\n`)
   return {
     config,

@@ -3,8 +3,11 @@
  * `_links` (self, first, prev, next, last) built from the configured public URL, never from `Host`.
  */
 import { Type, type Static } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
 import { SpacelinkError } from '../errors.js'
 import { absoluteUrl } from '../util/url.js'
+
+export const halContentType = 'application/hal+json; charset=utf-8'
 
 export const PagingQuerySchema = Type.Object({
   page: Type.Integer({ minimum: 0, default: 0, description: 'zero-based page number' }),
@@ -56,4 +59,17 @@ export function parseSort<F extends string> (sort: string | undefined, allowed: 
     throw new SpacelinkError('INVALID_INPUT', 400, 'Invalid input', `sort field must be one of ${allowed.join(', ')}`, { errors: [{ pointer: '/sort', detail: 'unknown sort field' }] })
   }
   return { field: field as F, dir: dir === 'desc' ? 'desc' : 'asc' }
+}
+
+/** Answers one page of a collection: each row through `view`, links kept with the page's filters. */
+export async function sendCollection<R> (reply: FastifyReply, publicUrl: string, init: {
+  path: string
+  name: string
+  page: { items: R[], total: number }
+  view: (row: R) => unknown
+  paging: Paging
+  query?: Record<string, string | number | undefined>
+}): Promise<FastifyReply> {
+  const { page, view, ...rest } = init
+  return await reply.type(halContentType).send(halCollection({ ...rest, publicUrl, items: page.items.map(view), total: page.total }))
 }

@@ -3,6 +3,7 @@
  * member clients switch on; `type` points at the documentation of that problem.
  */
 import { SpacelinkError } from '../errors.js'
+import { problemAnchor } from './problem-catalogue.js'
 
 export interface Problem {
   type: string
@@ -18,7 +19,7 @@ export const problemContentType = 'application/problem+json; charset=utf-8'
 
 export function problem (status: number, code: string, title: string, detail?: string, extra: Record<string, unknown> = {}): Problem {
   return {
-    type: `/docs/problems#${code.toLowerCase().replaceAll('_', '-')}`,
+    type: `/docs/problems#${problemAnchor(code)}`,
     title,
     status,
     code,

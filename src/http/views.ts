@@ -1,6 +1,7 @@
 /** The JSON shape of stored rows in the REST API: domain fields, `id`, `type` and absolute `_links`. */
 import type { Config } from '../config/schema.js'
-import type { LinkRow, SyncRunRow, TransactionRow } from '../store/index.js'
+import type { LinkRow, Store, SyncRunRow, TransactionRow } from '../store/index.js'
+import { watchedInstances } from '../observability/watched-instances.js'
 import { apiUrl, rsResourceUrl } from './links.js'
 
 export function transactionView (config: Config, t: TransactionRow, detail: boolean): Record<string, unknown> {
@@ -40,4 +41,26 @@ export function syncRunView (config: Config, r: SyncRunRow): Record<string, unkn
       transactions: { href: apiUrl(config, `/api/v1/transactions?syncRunId=${r.id}`) }
     }
   }
+}
+
+/** The configured instances without secrets, each with when it last synced successfully and its last run. */
+export async function instanceViews (config: Config, store: Store): Promise<Array<Record<string, unknown>>> {
+  const watched = new Map(watchedInstances(config).map(w => [w.instance, w.staleAfterHours]))
+  return await Promise.all(Object.entries(config.instances).map(async ([name, i]) => {
+    const [success, latest] = await Promise.all([store.syncRuns.lastSucceeded(name), store.syncRuns.list({ instance: name, page: 0, size: 1 })])
+    const last = latest.items[0]
+    return {
+      name,
+      resourceTypes: i.resourceTypes,
+      servicesUrl: i.cspace.servicesUrl,
+      recordUrl: i.cspace.recordUrl,
+      derivative: i.derivative,
+      accessionNumber: i.accessionNumber,
+      mapping: i.mapping,
+      schedule: i.schedule ?? null,
+      lastSuccessfulSyncAt: success?.finishedAt ?? null,
+      staleAfterHours: watched.get(name) ?? null,
+      lastRun: last === undefined ? null : { id: last.id, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, href: apiUrl(config, `/api/v1/sync-runs/${last.id}`) }
+    }
+  }))
 }

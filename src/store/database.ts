@@ -29,6 +29,21 @@ export interface OpenedDatabase {
   db: Kysely<Database>
   /** PostgreSQL only: the connection string, for the lock repository's own pool. */
   pgConnectionString?: string
+  /** How the connections are used right now (metrics). */
+  poolUse: () => PoolUse[]
+}
+
+/** One connection pool's use: `idle` and `waiting` only where the driver says (pg does, SQLite has one connection). */
+export interface PoolUse {
+  pool: string
+  max: number
+  total: number
+  idle?: number
+  waiting?: number
+}
+
+export function pgPoolUse (pool: string, p: pg.Pool): PoolUse {
+  return { pool, max: p.options.max ?? 10, total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount }
 }
 
 export function invalidDatabaseUrl (url: string, why: string): SpacelinkError {
@@ -51,8 +66,9 @@ export function engineOf (url: string): Engine {
 
 export function openDatabase (url: string, opts: DatabaseOptions = {}): OpenedDatabase {
   const engine = engineOf(url)
-  if (engine === 'sqlite') return { engine, db: openSqlite(url, opts) }
-  return { engine, db: openPostgres(url, opts), pgConnectionString: url }
+  if (engine === 'sqlite') return { engine, db: openSqlite(url, opts), poolUse: () => [{ pool: 'sqlite', max: 1, total: 1 }] }
+  const pool = postgresPool(url, opts)
+  return { engine, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pgConnectionString: url, poolUse: () => [pgPoolUse('queries', pool)] }
 }
 
 function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
@@ -78,12 +94,12 @@ function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect })
 }
 
-function openPostgres (url: string, opts: DatabaseOptions): Kysely<Database> {
+function postgresPool (url: string, opts: DatabaseOptions): pg.Pool {
   // At least two: migrations hold the advisory lock on one connection while the migrator works on another.
   const pool = new pg.Pool({ connectionString: url, max: Math.max(2, opts.poolSize ?? 10) })
   // An idle client whose server went away emits 'error' on the pool; without a listener that kills the process.
   pool.on('error', () => {})
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return pool
 }
 
 /**

@@ -4,8 +4,9 @@
  * and invisible to everything above the repositories.
  */
 import { sql, type Kysely } from 'kysely'
-import { openDatabase, type DatabaseOptions, type Engine } from './database.js'
+import { openDatabase, type DatabaseOptions, type Engine, type PoolUse } from './database.js'
 import { createFailureRepo, type FailureRepo } from './failures.js'
+import { createIncidentRepo, type IncidentRepo } from './incidents.js'
 import { createLinkRepo, type LinkRepo } from './links.js'
 import { createLockRepo, type LockRepo, type LockSettings } from './locks.js'
 import { migrateToLatest } from './migrate.js'
@@ -23,12 +24,16 @@ export interface Store {
   /** Throws when the database is unusable (used by /ready). */
   ping (): Promise<void>
   close (): Promise<void>
+  /** Connection pool use (queries, and on PostgreSQL the lock connections), for metrics. */
+  poolUse (): PoolUse[]
   transactions: TransactionRepo
   links: LinkRepo
   syncRuns: SyncRunRepo
   locks: LockRepo
   unfinishedWrites: UnfinishedWritesRepo
   failures: FailureRepo
+  /** Open incidents of the sync watch (failed or stale nightly). */
+  incidents: IncidentRepo
   /** Clears raw records, steps and mapped values of transactions older than the given age; links are kept. */
   prune (olderThanDays: number): Promise<{ transactions: number }>
 }
@@ -39,7 +44,7 @@ export interface StoreOptions extends DatabaseOptions, LockSettings {
 }
 
 export async function openStore (url: string, opts: StoreOptions = {}): Promise<Store> {
-  const { engine, db, pgConnectionString } = openDatabase(url, opts)
+  const { engine, db, pgConnectionString, poolUse } = openDatabase(url, opts)
   const locks = createLockRepo(engine, db, { ...opts, pgConnectionString })
   let closed: Promise<void> | undefined
   const store: Store = {
@@ -54,12 +59,14 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
       closed ??= Promise.all([locks.close(), db.destroy()]).then(() => {})
       return closed
     },
+    poolUse: () => [...poolUse(), ...locks.poolUse()],
     transactions: createTransactionRepo(db),
     links: createLinkRepo(db),
     syncRuns: createSyncRunRepo(db),
     locks,
     unfinishedWrites: createUnfinishedWritesRepo(db),
     failures: createFailureRepo(db),
+    incidents: createIncidentRepo(db),
     prune: (olderThanDays) => pruneTransactionDetails(db, olderThanDays)
   }
   if (opts.migrate !== false) {
@@ -73,8 +80,9 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
   return store
 }
 
-export { defaultDatabaseUrl, engineOf, type Engine } from './database.js'
+export { defaultDatabaseUrl, engineOf, type Engine, type PoolUse } from './database.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
+export type { Incident, IncidentRepo } from './incidents.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'
 export { migrations } from './migrate.js'
 export type { Database } from './schema.js'

@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
 import pg from 'pg'
 import { SpacelinkError } from '../errors.js'
-import { isBusyError, type Engine } from './database.js'
+import { isBusyError, pgPoolUse, type Engine, type PoolUse } from './database.js'
 import { KeyedMutex } from './keyed-mutex.js'
 import { advisoryLockNamespace } from './migrate.js'
 import type { Database } from './schema.js'
@@ -81,7 +81,7 @@ export function isDeadLocalHolder (holder: string): boolean {
   }
 }
 
-export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: LockSettings & { pgConnectionString?: string } = {}): LockRepo & { close(): Promise<void> } {
+export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: LockSettings & { pgConnectionString?: string } = {}): LockRepo & { close(): Promise<void>, poolUse(): PoolUse[] } {
   const local = new KeyedMutex()
   const pgPool = engine === 'postgres' ? new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }) : undefined
   const holdDatabaseLock = pgPool !== undefined ? advisoryLocker(pgPool) : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
@@ -179,6 +179,10 @@ export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: 
     async close () {
       for (const [instance, session] of runSessions) await dropRunSession(instance, session.holder)
       await holdDatabaseLock.close()
+    },
+
+    poolUse () {
+      return pgPool === undefined ? [] : [pgPoolUse('locks', pgPool)]
     }
   }
 }

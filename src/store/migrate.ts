@@ -9,13 +9,15 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import { SpacelinkError } from '../errors.js'
 import type { Engine } from './database.js'
 import * as initial from './migrations/0001-initial.js'
-import * as resourceState from './migrations/0002-resource-state.js'
+import * as incidents from './migrations/0002-incidents.js'
+import * as resourceState from './migrations/0003-resource-state.js'
 import type { Database } from './schema.js'
 
 /** Every migration, in order. Names sort alphabetically in the order they must run; never rename one. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
-  '0002-resource-state': resourceState
+  '0002-incidents': incidents,
+  '0003-resource-state': resourceState
 }
 
 const staticProvider: MigrationProvider = {

@@ -133,6 +133,15 @@ export interface RunLocksTable {
   expires_at: string
 }
 
+/** The open incident of the sync watch, per instance. */
+export interface IncidentsTable {
+  instance: string
+  kind: string
+  detail: string
+  run_id: string | null
+  opened_at: string
+}
+
 export interface Database {
   transactions: TransactionsTable
   rs_writes: RsWritesTable
@@ -143,4 +152,5 @@ export interface Database {
   run_locks: RunLocksTable
   unfinished_rs_writes: UnfinishedRsWritesTable
   resource_failures: ResourceFailuresTable
+  incidents: IncidentsTable
 }

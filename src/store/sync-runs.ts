@@ -54,6 +54,8 @@ export interface SyncRunRepo {
   items (runId: string, f: PageRequest & { outcome?: string }): Promise<Page<SyncRunItemRow>>
   /** The most recently finished run with status `finished` (what `--refresh` compares CS updatedAt against). */
   lastFinished (instance: string): Promise<SyncRunRow | undefined>
+  /** The newest run that finished and wrote (dry runs write nothing, so they do not count): when the instance last synced. */
+  lastSucceeded (instance: string): Promise<SyncRunRow | undefined>
   /**
    * Marks the instance's runs still `running` under another holder as `interrupted`: called by whoever
    * took over the run lock, since the previous holder died without finishing them. Returns how many.
@@ -148,6 +150,15 @@ export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
     async lastFinished (instance) {
       const row = await db.selectFrom('sync_runs').selectAll()
         .where('instance', '=', instance).where('status', '=', 'finished')
+        .orderBy('finished_at', 'desc').orderBy('id', 'desc').limit(1)
+        .executeTakeFirst()
+      return row === undefined ? undefined : toSyncRunRow(row)
+    },
+
+    async lastSucceeded (instance) {
+      const row = await db.selectFrom('sync_runs').selectAll()
+        .where('instance', '=', instance).where('status', '=', 'finished')
+        .where('options', 'not like', '%"dryRun":true%')
         .orderBy('finished_at', 'desc').orderBy('id', 'desc').limit(1)
         .executeTakeFirst()
       return row === undefined ? undefined : toSyncRunRow(row)

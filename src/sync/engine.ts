@@ -104,7 +104,7 @@ export async function runSync (services: Services, instanceName: string, opts: S
     store.locks.heartbeatRunLock(instanceName, holder, lockTtlMs).then(ok => { if (!ok) lost = true }, (err: unknown) => log.warn({ err }, 'sync heartbeat failed'))
   }, lockTtlMs / 3)
   heartbeat.unref()
-  const summary = (status: SyncSummary['status'], total: number, error?: string): SyncSummary => ({
+  const summary = (status: SyncSummary['status'], total: number, error?: string): SyncSummary => announce(services, {
     runId: run.id, instance: instanceName, status, total, counts, failures, warnings, concurrency: options.concurrency, durationMs: Date.now() - started, ...(error === undefined ? {} : { error })
   })
   let done = 0
@@ -140,6 +140,17 @@ export async function runSync (services: Services, instanceName: string, opts: S
     clearInterval(heartbeat)
     await store.locks.releaseRunLock(instanceName, holder).catch(() => {})
   }
+}
+
+/** Tells listeners (metrics, notifications) that the run ended; their trouble never changes the summary. */
+function announce (services: Services, summary: SyncSummary): SyncSummary {
+  const { runId, instance, status, counts, durationMs } = summary
+  try {
+    services.events.emit('sync-run-finished', { instance, runId, status, counts: { ...counts }, durationMs, finishedAt: services.now() })
+  } catch (err) {
+    services.log.warn({ err }, 'a sync-run-finished listener failed')
+  }
+  return summary
 }
 
 /** The candidates, until the signal says stop. */

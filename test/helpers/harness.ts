@@ -37,6 +37,10 @@ export interface HarnessOptions {
   services?: HarnessServices
   /** The RS simulator's main user's permissions (default: RS's Administrators group, without `a`). */
   rsPermissions?: string
+  /** The clock of the sync watch. */
+  now?: () => Date
+  /** How long close() lets requests in flight go on. */
+  drainMs?: number
 }
 
 type HarnessServices = NonNullable<Parameters<typeof buildServer>[1]>['services']
@@ -54,7 +58,12 @@ export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Pro
   config.server.logLevel = 'silent'
   config.sync.retryBaseDelayMs = 5
   opts.configure?.(config)
-  const server = await buildServer(config, { schedule: false, ...(opts.services === undefined ? {} : { services: opts.services }) }, opts.logStream)
+  const server = await buildServer(config, {
+    schedule: false,
+    ...(opts.services === undefined ? {} : { services: opts.services }),
+    ...(opts.now === undefined ? {} : { now: opts.now }),
+    ...(opts.drainMs === undefined ? {} : { drainMs: opts.drainMs })
+  }, opts.logStream)
   await server.ready()
   t.teardown(() => server.close())
   return {

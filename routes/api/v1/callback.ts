@@ -11,6 +11,11 @@ import { problemFromError } from '../../../src/http/problem.js'
 import { rsResourceUrl } from '../../../src/http/links.js'
 import { permitAction } from '../../../src/auth/api-keys.js'
 import type { Caller } from '../../../src/vocabulary.js'
+import { CallbackBodySchema, CallbackQuerySchema, CallbackResponses, ConfirmResponses } from '../../../src/schemas/callback.js'
+
+/** The parameters are validated by parseCallbackParams, in every caller style alike; the schemas only document them. */
+const documentedOnly = (): (() => boolean) => () => true
+const callbackSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }, { apiKeyQuery: [] }, { webhookHash: [] }]
 
 const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   const sizes = [...new Set([...rsSizeCodes, ...Object.values(fastify.spacelink.config.instances).flatMap(i => i.derivative.sizes)])]
@@ -19,7 +24,10 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   fastify.removeContentTypeParser('text/plain')
 
   /** GET /api/v1/callback — confirmation page with a POST button. */
-  fastify.get('/callback', { schema: { tags: ['callback'], summary: 'Confirmation page for a button link (writes nothing)' } }, async function confirm (request, reply) {
+  fastify.get('/callback', {
+    validatorCompiler: documentedOnly,
+    schema: { tags: ['callback'], operationId: 'confirmAction', summary: 'Confirmation page for a button link (writes nothing)', security: callbackSecurity, querystring: CallbackQuerySchema, response: ConfirmResponses }
+  }, async function confirm (request, reply) {
     reply.header('cache-control', 'no-store')
     try {
       const params = parseCallbackParams(request.query, undefined, sizes)
@@ -30,7 +38,19 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   })
 
   /** POST /api/v1/callback — run `query_type` for resource `rsid`. */
-  fastify.post('/callback', { schema: { tags: ['callback'], summary: 'Run an action for an RS resource', consumes: ['application/x-www-form-urlencoded', 'application/json'] } }, async function run (request, reply) {
+  fastify.post('/callback', {
+    validatorCompiler: documentedOnly,
+    schema: {
+      tags: ['callback'],
+      operationId: 'runAction',
+      summary: 'Run an action for an RS resource',
+      description: 'Parameters come from the query string, a urlencoded form, a JSON body, or (RS api_webhooks) the query string with the bare resource ref as a urlencoded body; a parameter given twice must agree.',
+      security: callbackSecurity,
+      querystring: CallbackQuerySchema,
+      body: CallbackBodySchema,
+      response: CallbackResponses
+    }
+  }, async function run (request, reply) {
     let caller: Caller = callerFromHeaders(request)
     let rsid: number | undefined
     reply.header('cache-control', 'no-store')

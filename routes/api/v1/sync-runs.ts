@@ -5,10 +5,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import { SpacelinkError } from '../../../src/errors.js'
-import { clampPaging, halCollection, PagingQuerySchema } from '../../../src/http/hal.js'
+import { clampPaging, halCollection, halContentType, PagingQuerySchema, sendCollection } from '../../../src/http/hal.js'
 import { syncRunView } from '../../../src/http/views.js'
 import { apiUrl } from '../../../src/http/links.js'
 import { runSync } from '../../../src/sync/engine.js'
+import { hal, HalCollectionSchema, keySecurity, problems, SyncRunDetailSchema, SyncRunSchema } from '../../../src/schemas/responses.js'
 
 const StartSchema = Type.Object({
   instance: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }),
@@ -29,10 +30,19 @@ const ItemsQuerySchema = Type.Composite([PagingQuerySchema, Type.Object({
 const IdParamsSchema = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) })
 
 const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
-  fastify.addHook('onRequest', async request => { fastify.authorize(request, 'admin') })
+  fastify.addHook('onRequest', fastify.adminOnly)
 
   /** POST /api/v1/sync-runs — start a run now; it continues after the answer. */
-  fastify.post('/sync-runs', { schema: { tags: ['sync-runs'], body: StartSchema } }, async function start (request, reply) {
+  fastify.post('/sync-runs', {
+    schema: {
+      tags: ['sync-runs'],
+      operationId: 'startSyncRun',
+      summary: 'Start a sync run of an instance now (it goes on after the answer)',
+      security: keySecurity,
+      body: StartSchema,
+      response: { 202: { ...hal(SyncRunSchema, 'The run, started; Location names it'), headers: { location: { type: 'string', description: 'URL of the run' } } }, ...problems(400, 401, 403, 409, 415, 429) }
+    }
+  }, async function start (request, reply) {
     const { spacelink } = fastify
     const { instance, ...opts } = request.body
     if (spacelink.config.instances[instance] === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instance}' is configured`)
@@ -45,33 +55,29 @@ const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
     const run = await spacelink.store.syncRuns.get(runId)
     if (run === undefined) throw new Error(`sync run ${runId} was started but cannot be read back`)
     reply.header('location', apiUrl(spacelink.config, `/api/v1/sync-runs/${runId}`))
-    return await reply.code(202).type('application/hal+json; charset=utf-8').send(syncRunView(spacelink.config, run))
+    return await reply.code(202).type(halContentType).send(syncRunView(spacelink.config, run))
   })
 
   /** GET /api/v1/sync-runs */
-  fastify.get('/sync-runs', { schema: { tags: ['sync-runs'], querystring: ListQuerySchema } }, async function list (request, reply) {
+  fastify.get('/sync-runs', {
+    schema: { tags: ['sync-runs'], operationId: 'listSyncRuns', summary: 'Sync runs, newest first', security: keySecurity, querystring: ListQuerySchema, response: { 200: hal(HalCollectionSchema('syncRuns', SyncRunSchema, 'A page of sync runs'), 'A page of sync runs'), ...problems(400, 401, 403, 429) } }
+  }, async function list (request, reply) {
     const { config, store } = fastify.spacelink
     const paging = clampPaging(request.query)
     const page = await store.syncRuns.list({ ...paging, ...(request.query.instance === undefined ? {} : { instance: request.query.instance }) })
-    return await reply.type('application/hal+json; charset=utf-8').send(halCollection({
-      publicUrl: config.server.publicUrl,
-      path: '/api/v1/sync-runs',
-      name: 'syncRuns',
-      items: page.items.map(r => syncRunView(config, r)),
-      total: page.total,
-      paging,
-      query: { instance: request.query.instance }
-    }))
+    return await sendCollection(reply, config.server.publicUrl, { path: '/api/v1/sync-runs', name: 'syncRuns', page, view: r => syncRunView(config, r), paging, query: { instance: request.query.instance } })
   })
 
   /** GET /api/v1/sync-runs/:id — counts per outcome and the per-item results (paged). */
-  fastify.get('/sync-runs/:id', { schema: { tags: ['sync-runs'], params: IdParamsSchema, querystring: ItemsQuerySchema } }, async function one (request, reply) {
+  fastify.get('/sync-runs/:id', {
+    schema: { tags: ['sync-runs'], operationId: 'getSyncRun', summary: 'One sync run with its counts and per-item results (paged)', security: keySecurity, params: IdParamsSchema, querystring: ItemsQuerySchema, response: { 200: hal(SyncRunDetailSchema, 'The run'), ...problems(400, 401, 403, 404, 429) } }
+  }, async function one (request, reply) {
     const { config, store } = fastify.spacelink
     const run = await store.syncRuns.get(request.params.id)
     if (run === undefined) throw new SpacelinkError('SYNC_RUN_NOT_FOUND', 404, 'Unknown sync run', `no sync run ${request.params.id}`)
     const paging = clampPaging(request.query)
     const items = await store.syncRuns.items(run.id, { ...paging, ...(request.query.outcome === undefined ? {} : { outcome: request.query.outcome }) })
-    return await reply.type('application/hal+json; charset=utf-8').send({
+    return await reply.type(halContentType).send({
       ...syncRunView(config, run),
       items: halCollection({ publicUrl: config.server.publicUrl, path: `/api/v1/sync-runs/${run.id}`, name: 'items', items: items.items, total: items.total, paging, query: { outcome: request.query.outcome } })
     })

@@ -4,7 +4,7 @@ import { migrations, openStore, type Store } from '../../../src/store/index.js'
 import { engines, freshDatabaseUrl } from '../../helpers/databases.js'
 
 const allMigrations = Object.keys(migrations).sort()
-const tables = ['links', 'resource_failures', 'rs_writes', 'run_locks', 'resource_locks', 'sync_run_items', 'sync_runs', 'transactions', 'unfinished_rs_writes']
+const tables = ['incidents', 'links', 'resource_failures', 'rs_writes', 'run_locks', 'resource_locks', 'sync_run_items', 'sync_runs', 'transactions', 'unfinished_rs_writes']
 
 async function userTables (store: Store): Promise<string[]> {
   const found = await store.db.introspection.getTables()
@@ -23,7 +23,7 @@ for (const engine of engines) {
       const store = await openStore(url, { migrate: false })
       t.teardown(() => store.close())
       const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => migrations } })
-      t.equal((await migrator.migrateTo('0001-initial')).error, undefined)
+      t.equal((await migrator.migrateTo('0002-incidents')).error, undefined)
       const run = async (id: string, options: string, items: Array<[number, string, string]>): Promise<void> => {
         await store.db.insertInto('sync_runs').values({ id, instance: 'art', started_at: '2030-01-01T00:00:00Z', finished_at: null, status: 'finished', options, counts: '{}', total: null, holder: 'h', error: null } as never).execute()
         for (const [rsid, outcome, at] of items) await store.db.insertInto('sync_run_items').values({ run_id: id, rsid, accession_number: `n${rsid}`, outcome, message: outcome, transaction_id: null, updated_at: at }).execute()
