@@ -1,0 +1,27 @@
+/**
+ * Tar packages (POSIX ustar, with pax headers for long or non-ASCII names) with tar-stream, optionally
+ * gzipped on the way out. A tar header states the entry's size before its bytes, so a streamed entry
+ * needs its exact length up front: for the derivative that is RS's Content-Length, which the hashing
+ * stream holds it to.
+ */
+import { PassThrough, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGzip } from 'node:zlib'
+import tar from 'tar-stream'
+import type { ArchiveEntry, ArchiveWriter } from './archive-writer.js'
+
+export function createTarWriter (opts: { gzip: boolean }): ArchiveWriter {
+  const pack = tar.pack()
+  // The response gets a Node stream: gzip, or a pass-through in front of tar-stream's own stream type.
+  const output: Readable = opts.gzip ? createGzip() : new PassThrough()
+  pipeline(pack, output as PassThrough).catch((err: unknown) => { output.destroy(err as Error) })
+  return {
+    output,
+    async add (entry: ArchiveEntry) {
+      await pipeline(entry.body, pack.entry({ name: entry.name, size: entry.size, mtime: entry.mtime, mode: 0o644, type: 'file' }))
+    },
+    finish () {
+      pack.finalize()
+    }
+  }
+}
