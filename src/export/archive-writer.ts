@@ -96,7 +96,7 @@ export function streamArchive (format: FormatInfo, opts: { comment: string, log:
     }
   }
 
-  produce(sink).then(() => { writer.finish() }, (err: unknown) => {
+  produce(sink).then(() => { writer.finish() }).catch((err: unknown) => {
     // Aborted first (the client went away): whatever the producer then failed with is the consequence.
     if (signal.aborted) {
       opts.log.info({ reason: String((signal.reason as Error | undefined)?.message) }, 'package download stopped: the client went away')

@@ -208,6 +208,9 @@ t.test('unknown link 404, unknown format 406, no key 401: problem+json', async t
     t.equal(res.headers['content-disposition'], undefined, 'no attachment header on a problem')
     t.match(res.json(), { status, code })
   }
+  const post = await h.app.inject({ method: 'POST', url: `/api/v1/links/${id}/package.zip`, headers: admin(h) })
+  t.equal(post.statusCode, 405)
+  t.equal(post.headers.allow, 'GET, HEAD')
 })
 
 t.test('non-ASCII accession numbers: a safe ASCII filename plus the RFC 6266 filename*', async t => {
@@ -318,4 +321,29 @@ t.test('blob-uri links (CS fetched the image itself) say no hash was recorded; P
   t.equal(manifest.derivative.pushed.sha256, null)
   t.ok(archive.entries.some(e => e.name === 'cspace/collectionobject.xml'), 'the record read by retrieve-metadata')
   t.equal(manifest.transactions.map(tx => tx.role).join(','), 'push,metadata')
+})
+
+t.test('RS or CS failing before the first byte is a problem+json answer, never a broken attachment', async t => {
+  const h = await startHarness(t)
+  const id = await push(t, h, 1)
+  h.rs.faults.add({ match: { operation: 'get_resource_field_data' }, kind: 'status', status: 500, times: 3 })
+  const rsDown = await h.app.inject({ method: 'GET', url: `/api/v1/links/${id}/package.zip`, headers: admin(h) })
+  t.equal(rsDown.statusCode, 502)
+  t.equal(rsDown.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(rsDown.headers['content-disposition'], undefined)
+  t.equal(rsDown.json().code, 'UPSTREAM_ERROR')
+  h.cs.faults.add({ match: { method: 'GET' }, kind: 'status', status: 503, times: 3 })
+  const csDown = await h.app.inject({ method: 'GET', url: `/api/v1/links/${id}/package.tar`, headers: admin(h) })
+  t.equal(csDown.statusCode, 502)
+  t.equal(csDown.headers['content-disposition'], undefined)
+  // The database failing as the instance export starts (inside the stream, before its first byte).
+  const links = h.app.spacelink.store.links
+  const countDone = links.countDone
+  links.countDone = async () => { throw new Error('database gone') }
+  t.teardown(() => { links.countDone = countDone })
+  const dbDown = await h.app.inject({ method: 'GET', url: '/api/v1/links/package.tar?instance=art', headers: admin(h) })
+  links.countDone = countDone
+  t.equal(dbDown.statusCode, 500, 'the instance export fails before its first byte: still a problem answer')
+  t.equal(dbDown.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(dbDown.headers['content-disposition'], undefined)
 })

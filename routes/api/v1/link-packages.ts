@@ -39,10 +39,10 @@ const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fas
       const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
       const { spacelink } = fastify
       const link = await packagedLink(spacelink.store, request.params.id)
-      reply.headers(downloadHeaders(format, packageFilename(link.objectNumber, link.rsid, format.extension)))
-      if (request.method === 'HEAD') return await reply.send()
+      const headers = downloadHeaders(format, packageFilename(link.objectNumber, link.rsid, format.extension))
+      if (request.method === 'HEAD') return await reply.headers(headers).send()
       const parts = await prepareLinkPackage(spacelink, link, { image: request.query.image })
-      return await reply.send(linkPackageStream(spacelink, parts, format, { source: sourceUrl(spacelink.config, request.url), log: request.log }))
+      return await reply.headers(headers).send(linkPackageStream(spacelink, parts, format, { source: sourceUrl(spacelink.config, request.url), log: request.log }))
     }
   })
 
@@ -59,6 +59,7 @@ const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fas
       const createdAt = new Date()
       reply.headers(downloadHeaders(format, instancePackageName(instance, createdAt, format)))
       if (request.method === 'HEAD') return await reply.send()
+      // A failure before the first byte still becomes a problem (the error handler drops the disposition).
       return await reply.send(instancePackageStream(spacelink, instance, format, { image: request.query.image, source: sourceUrl(spacelink.config, request.url), log: request.log, createdAt }))
     }
   })
