@@ -7,19 +7,14 @@
  * in the manifest and which costs nothing extra. Baseline: the same bytes fetched straight from the
  * generator with undici, no spacelink in between.
  */
-import { writeFile, mkdtemp, rm } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { request } from 'undici'
-import { buildResourceSpaceApp } from '../src/simulators/resourcespace/index.js'
-import { startCollectionSpaceSimulator } from '../src/simulators/collectionspace/index.js'
-import { demoConfigFor } from '../src/demo/demo-config.js'
 import { demoKeys } from '../src/demo/start-demo.js'
 import { createSpacelink } from '../src/spacelink.js'
 import { startBigFileServer, type BigFileServer } from './big-file-server.js'
 import { cpuMsOf, startServerChild } from './child.js'
 import { fixed, mb, mbFromKb, table } from './format.js'
+import { startLargeFileUpstreams } from './upstreams.js'
 
 const formats = ['zip', 'tar', 'tar.gz'] as const
 
@@ -47,21 +42,10 @@ export async function packageExport (bytes: number): Promise<string> {
     { name: 'repeated byte', server: await startBigFileServer(bytes) },
     { name: 'random (JPEG-like)', server: await startBigFileServer(bytes, { incompressible: true }) }
   ]
-  const rs = buildResourceSpaceApp()
-  await rs.app.listen({ host: '127.0.0.1', port: 0 })
-  const address = rs.app.server.address()
-  const rsUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`
-  const cs = await startCollectionSpaceSimulator()
-  const dir = await mkdtemp(join(tmpdir(), 'spacelink-bench-export-'))
+  const { rs, config, configPath, close } = await startLargeFileUpstreams('export')
   const rows: string[][] = []
   const notes: string[] = []
   try {
-    const config = demoConfigFor({ rs: { ...rs, apiUrl: `${rsUrl}api/` }, cs }, { publicUrl: 'http://127.0.0.1', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
-    config.server.logLevel = 'silent'
-    config.resourcespace.timeoutMs = 300_000
-    const configPath = join(dir, 'spacelink.json')
-    await writeFile(configPath, JSON.stringify(config))
-
     // The link: a push of a 1 MiB image (setup, not measured).
     rs.setBaseUrl(pushed.url)
     const spacelink = await createSpacelink({ config })
@@ -91,8 +75,7 @@ export async function packageExport (bytes: number): Promise<string> {
       }
     }
   } finally {
-    await Promise.all([rs.app.close(), cs.close(), pushed.close(), ...images.map(async i => { await i.server.close() })])
-    await rm(dir, { recursive: true, force: true })
+    await Promise.all([close(), pushed.close(), ...images.map(async i => { await i.server.close() })])
   }
   return table(`(5) package export of one link with a ${mb(bytes)} MB derivative (spacelink in its own process; MB/s = image MB per second)`,
     ['download', 'archive MB', 's', 'MB/s', 'spacelink CPU', 'RSS before MB', 'peak RSS MB'], rows) + notes.map(n => `  note: ${n}\n`).join('')
