@@ -4,9 +4,14 @@
  * auditor relies on: every file the manifest lists has the size and hashes it states, the manifest is
  * complete, the zip comment names the URL, and a changed image in RS is said, not shipped silently.
  */
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { startHarness, type Harness } from '../helpers/harness.js'
@@ -105,6 +110,13 @@ t.test('the zip comment names the URL it was made from (credentials left out)', 
   t.equal(archive.comment, `Created by spacelink [${url}]`)
   t.equal(checkManifest(t, archive).source, url)
   t.notOk(res.rawPayload.includes(h.keys.admin), 'the key appears nowhere in the archive')
+  // As o2r documents it: Info-ZIP's `unzip -z` prints the comment (when unzip is installed).
+  const dir = await mkdtemp(join(tmpdir(), 'spacelink-zip-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await writeFile(join(dir, 'package.zip'), res.rawPayload)
+  const unzip = await promisify(execFile)('unzip', ['-z', join(dir, 'package.zip')]).catch((err: NodeJS.ErrnoException) => err)
+  if ('code' in unzip && unzip.code === 'ENOENT') t.comment('unzip is not installed: that check is skipped')
+  else t.match('stdout' in unzip ? unzip.stdout : '', `Created by spacelink [${url}]`, 'unzip -z shows it')
 })
 
 t.test('the package holds the CS record as received, the media record, the RS fields and the writes with their previous values', async t => {
