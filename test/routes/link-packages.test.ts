@@ -359,3 +359,15 @@ t.test('RS or CS failing before the first byte is a problem+json answer, never a
   t.equal(dbDown.headers['content-type'], 'application/problem+json; charset=utf-8')
   t.equal(dbDown.headers['content-disposition'], undefined)
 })
+
+t.test('a link whose push has not finished is 409, not a half package', async t => {
+  const h = await startHarness(t)
+  h.cs.faults.add({ match: { operation: 'POST /relations' }, kind: 'status', status: 500 })
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=push-resource', headers: admin(h) })
+  t.not(res.statusCode, 201, 'the push did not finish')
+  const [link] = await h.app.spacelink.store.links.findByRsid(1)
+  t.equal(link?.step, 'media-created')
+  const pkg = await h.app.inject({ method: 'GET', url: `/api/v1/links/${link?.id ?? ''}/package.zip`, headers: admin(h) })
+  t.equal(pkg.statusCode, 409)
+  t.match(pkg.json(), { code: 'LINK_NOT_DONE', step: 'media-created' })
+})
