@@ -5,8 +5,8 @@
  * stream holds it to.
  *
  * gzip runs at level 1: one gzip stream covers the whole tar, image included, and a JPEG does not shrink
- * at any level, while level 6 deflates it at about half the speed of level 1 (BENCHMARKS.md (5)); the
- * text files come out some 15 % larger than at level 6, a few hundred bytes.
+ * at any level, while level 6 is slower still (19 against 27 MB/s, BENCHMARKS.md (5)); the text files
+ * come out some 15 % larger than at level 6, a few hundred bytes.
  */
 import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
