@@ -4,37 +4,20 @@
  * The RS simulator's download links point at a generator of the chosen size; the CS simulator keeps the
  * blob (in the parent process, which is not the one measured).
  */
-import { writeFile, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { buildResourceSpaceApp } from '../src/simulators/resourcespace/index.js'
-import { startCollectionSpaceSimulator } from '../src/simulators/collectionspace/index.js'
-import { demoConfigFor } from '../src/demo/demo-config.js'
 import { startBigFileServer } from './big-file-server.js'
 import { runChild } from './child.js'
 import { fixed, mb, mbFromKb, table } from './format.js'
+import { startLargeFileUpstreams } from './upstreams.js'
 
 interface Transfer { bytes: number, ms: number, rssBeforeKb: number, maxRssKb: number }
 
 export async function streamingMemory (bytes: number): Promise<string> {
   const big = await startBigFileServer(bytes)
-  const rs = buildResourceSpaceApp()
-  await rs.app.listen({ host: '127.0.0.1', port: 0 })
-  const address = rs.app.server.address()
-  const rsUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`
+  const { rs, cs, configPath, close } = await startLargeFileUpstreams('stream')
   rs.setBaseUrl(big.url)
-  const cs = await startCollectionSpaceSimulator()
-  const dir = await mkdtemp(join(tmpdir(), 'spacelink-bench-stream-'))
   const rows: string[][] = []
   const notes: string[] = []
   try {
-    const config = demoConfigFor({ rs: { ...rs, apiUrl: `${rsUrl}api/` }, cs }, { publicUrl: 'http://127.0.0.1', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
-    config.server.logLevel = 'silent'
-    config.resourcespace.timeoutMs = 300_000
-    for (const instance of Object.values(config.instances)) instance.cspace.timeoutMs = 300_000
-    const configPath = join(dir, 'spacelink.json')
-    await writeFile(configPath, JSON.stringify(config))
-
     process.stderr.write(`  streaming: push of ${mb(bytes)} MB …\n`)
     const push = await runChild<Transfer & { outcome: string, message: string }>('push-child.ts', { BENCH_CONFIG: configPath, BENCH_RSID: '1' })
     if (push.result.outcome !== 'pushed' || push.result.bytes !== bytes) notes.push(`push: ${push.result.outcome}: ${push.result.message} (${push.result.bytes} bytes)`)
@@ -51,8 +34,7 @@ export async function streamingMemory (bytes: number): Promise<string> {
     if (plain.result.status !== 201) notes.push(`plain copy answered ${plain.result.status}`)
     rows.push(['plain copy (undici GET → multipart POST)', mb(bytes), fixed(plain.result.ms / 1000, 2), fixed(bytes / 1024 / 1024 / (plain.result.ms / 1000), 0), mbFromKb(plain.result.rssBeforeKb), mbFromKb(plain.result.maxRssKb), mbFromKb(plain.result.maxRssKb - plain.result.rssBeforeKb)])
   } finally {
-    await Promise.all([rs.app.close(), cs.close(), big.close()])
-    await rm(dir, { recursive: true, force: true })
+    await Promise.all([close(), big.close()])
   }
   return table('(3) streaming a large derivative RS → CS (measured process only; CS simulator buffers the blob in the parent)',
     ['transfer', 'MB', 's', 'MB/s', 'RSS before MB', 'peak RSS MB', 'peak − before MB'], rows) + notes.map(n => `  note: ${n}\n`).join('')

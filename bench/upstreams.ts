@@ -10,7 +10,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startResourceSpaceSimulator, type RsSimulator } from '../src/simulators/resourcespace/index.js'
+import { buildResourceSpaceApp, startResourceSpaceSimulator, type RsSimulator, type RsSimulatorApp } from '../src/simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator, type CsSimulator } from '../src/simulators/collectionspace/index.js'
 import { sampleFields, samplePeople } from '../src/simulators/sample-museum.js'
 import { demoConfigFor } from '../src/demo/demo-config.js'
@@ -68,6 +68,46 @@ export async function startUpstreams (opts: { latencyMs: number, n?: number, obj
     configPath,
     close: async () => {
       await Promise.all([rs.close(), cs.close()])
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+export interface LargeFileUpstreams {
+  /** The RS simulator app: `rs.setBaseUrl(url)` points its download links at a big-file server. */
+  rs: RsSimulatorApp
+  cs: CsSimulator
+  dir: string
+  config: Config
+  configPath: string
+  close: () => Promise<void>
+}
+
+/**
+ * The sample museum's RS and CS simulators on loopback for moving large files: the demo config with
+ * timeouts long enough for gigabytes, a fresh SQLite database, written as a file for child processes.
+ */
+export async function startLargeFileUpstreams (name: string): Promise<LargeFileUpstreams> {
+  const rs = buildResourceSpaceApp()
+  await rs.app.listen({ host: '127.0.0.1', port: 0 })
+  const address = rs.app.server.address()
+  const rsUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`
+  const cs = await startCollectionSpaceSimulator()
+  const dir = await mkdtemp(join(tmpdir(), `spacelink-bench-${name}-`))
+  const config = demoConfigFor({ rs: { ...rs, apiUrl: `${rsUrl}api/` }, cs }, { publicUrl: 'http://127.0.0.1', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
+  config.server.logLevel = 'silent'
+  config.resourcespace.timeoutMs = 300_000
+  for (const instance of Object.values(config.instances)) instance.cspace.timeoutMs = 300_000
+  const configPath = join(dir, 'spacelink.json')
+  await writeFile(configPath, JSON.stringify(config))
+  return {
+    rs,
+    cs,
+    dir,
+    config,
+    configPath,
+    close: async () => {
+      await Promise.all([rs.app.close(), cs.close()])
       await rm(dir, { recursive: true, force: true })
     }
   }

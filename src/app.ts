@@ -46,6 +46,8 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
     const body = problemFromError(err)
     if (body.status >= 500) request.log.error({ err, method: request.method, url: request.routeOptions.url }, 'request failed')
     else request.log.info({ code: body.code, detail: body.detail }, 'request refused')
+    // A download that failed before its first byte: the problem must not be saved as the archive.
+    reply.removeHeader('content-disposition')
     if (body.status === 405) reply.header('allow', (err as { allow?: string }).allow ?? '')
     if (body.status === 401) reply.header('www-authenticate', 'Bearer realm="spacelink"')
     return reply.code(body.status).type(problemContentType).send({ ...body, instance: request.url.split('?')[0] })
