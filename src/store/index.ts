@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { openDatabase, type DatabaseOptions, type Engine } from './database.js'
+import { createLinkHistoryRepo, type LinkHistoryRepo } from './link-history.js'
 import { createLinkRepo, type LinkRepo } from './links.js'
 import { createLockRepo, type LockRepo, type LockSettings } from './locks.js'
 import { migrateToLatest } from './migrate.js'
@@ -23,6 +24,8 @@ export interface Store {
   close (): Promise<void>
   transactions: TransactionRepo
   links: LinkRepo
+  /** What ResourceSync publishes: the append-only history of finished and deleted links. */
+  linkHistory: LinkHistoryRepo
   syncRuns: SyncRunRepo
   locks: LockRepo
   /** Clears raw records, steps and mapped values of transactions older than the given age; links are kept. */
@@ -51,7 +54,8 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
       return closed
     },
     transactions: createTransactionRepo(db),
-    links: createLinkRepo(db),
+    links: createLinkRepo(db, engine),
+    linkHistory: createLinkHistoryRepo(db),
     syncRuns: createSyncRunRepo(db),
     locks,
     prune: (olderThanDays) => pruneTransactionDetails(db, olderThanDays)
@@ -68,6 +72,8 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
 }
 
 export { defaultDatabaseUrl, engineOf, redactUrl, type Engine } from './database.js'
+export { linkChanges, type LinkChange, type LinkEventRow } from './link-events.js'
+export type { LinkEvent, LinkHistoryRepo, ResourceKey } from './link-history.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'
 export { migrations } from './migrate.js'

@@ -9,11 +9,13 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import { SpacelinkError } from '../errors.js'
 import type { Engine } from './database.js'
 import * as initial from './migrations/0001-initial.js'
+import * as linkEvents from './migrations/0003-link-events.js'
 import type { Database } from './schema.js'
 
 /** Every migration, in order. Names sort alphabetically in the order they must run; never rename one. */
 export const migrations: Record<string, Migration> = {
-  '0001-initial': initial
+  '0001-initial': initial,
+  '0003-link-events': linkEvents
 }
 
 const staticProvider: MigrationProvider = {
