@@ -18,8 +18,9 @@ export function clampPaging (q: { page?: number, size?: number }): Paging {
   return { page: q.page ?? 0, size: Math.min(q.size ?? 20, 100) }
 }
 
+/** `path` under `publicUrl`, keeping its path prefix (a leading `/` on `path` does not drop it). */
 export function absoluteUrl (publicUrl: string, path: string): string {
-  return new URL(path, publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).toString()
+  return new URL(path.replace(/^\/+/, ''), publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).toString()
 }
 
 /** Builds a HAL collection body; `query` holds the filters to keep in every link. */
