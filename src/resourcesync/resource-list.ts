@@ -90,9 +90,9 @@ export function createResourceLists (p: Publication): ResourceLists {
     },
 
     async part (instance, asOf, part) {
-      if (asOf < 1 || part < 1) return undefined
-      const time = await p.history.datetimeOf(instance, asOf)
-      if (time === undefined) return undefined
+      const head = await p.history.head(instance)
+      if (head === undefined || asOf < 1 || asOf > head.seq || part < 1) return undefined
+      const time = await p.history.datetimeOf(instance, asOf) as string
       const starts = await startsOf(instance, asOf)
       if (starts.length === 1 || part > starts.length) return undefined
       const at = w3cTime(time)
