@@ -5,8 +5,8 @@
  * times — so the hash and length published for a version stay true forever (docs/resourcesync.md, "Link
  * records"). Served without content-coding, so the bytes on the wire are the bytes hashed.
  */
-import { createHash } from 'node:crypto'
-import type { LinkRow } from '../store/index.js'
+import { hash } from 'node:crypto'
+import type { PublishedLink } from '../store/index.js'
 
 export const recordContentType = 'application/json'
 
@@ -17,7 +17,7 @@ export interface Fixity {
 }
 
 /** The record's exact bytes. */
-export function linkRecord (link: LinkRow): Buffer {
+export function linkRecord (link: PublishedLink): Buffer {
   return Buffer.from(JSON.stringify({
     rsid: link.rsid,
     instance: link.instance,
@@ -41,14 +41,14 @@ export function linkRecord (link: LinkRow): Buffer {
 
 export function fixity (bytes: Buffer): Fixity {
   return {
-    md5: createHash('md5').update(bytes).digest('hex'),
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    md5: hash('md5', bytes, 'hex'),
+    sha256: hash('sha256', bytes, 'hex'),
     length: bytes.length
   }
 }
 
 /** The `rs:md` attributes that let a harvester check what it fetched: lowercase hex digests, byte length, media type. */
-export function fixityAttributes (link: LinkRow): { hash: string, length: number, type: string } {
+export function fixityAttributes (link: PublishedLink): { hash: string, length: number, type: string } {
   const f = fixity(linkRecord(link))
   return { hash: `md5:${f.md5} sha-256:${f.sha256}`, length: f.length, type: recordContentType }
 }

@@ -289,7 +289,7 @@ function toColumns (patch: LinkPatch): Updateable<LinksTable> {
   return columns
 }
 
-export function toLinkRow (row: Selectable<LinksTable>): LinkRow {
+function toLinkRow (row: Selectable<LinksTable>): LinkRow {
   return {
     id: row.id,
     rsid: Number(row.rsid),
