@@ -6,7 +6,6 @@
  */
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { AppOptions } from '../src/app.js'
 import { SpacelinkError } from '../src/errors.js'
 import { createPublisher, type ResourceSyncPublisher } from '../src/resourcesync/publisher.js'
 import { discoveryLink } from '../src/resourcesync/urls.js'
@@ -17,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-export default fp<AppOptions>(async function resourceSyncPlugin (fastify, opts) {
+export default fp(async function resourceSyncPlugin (fastify) {
   const { config } = fastify.spacelink
   fastify.decorate('resourcesync', createPublisher(config, fastify.spacelink.store.linkHistory))
   if (config.resourcesync.access === 'off') return
