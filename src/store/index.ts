@@ -72,7 +72,7 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
 }
 
 export { defaultDatabaseUrl, engineOf, redactUrl, type Engine } from './database.js'
-export { linkChanges, type LinkChange, type LinkEventRow } from './link-events.js'
+export type { LinkChange, LinkEventRow } from './link-events.js'
 export type { LinkEvent, LinkHistoryRepo, PublishedLink, ResourceKey } from './link-history.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'

@@ -15,8 +15,6 @@ import type { Database } from './schema.js'
 
 export type LinkChange = 'created' | 'updated' | 'deleted'
 
-export const linkChanges: readonly LinkChange[] = ['created', 'updated', 'deleted']
-
 export interface LinkEventRow {
   instance: string
   /** Position in the instance's history: 1, 2, 3… without gaps. */
