@@ -93,7 +93,7 @@ export interface LinkRepo {
    */
   markMediaDeleted (id: string, at?: string): Promise<LinkRow>
   list (f: LinkFilter): Promise<Page<LinkRow>>
-  /** Completed links of an instance in id order, `limit` at a time after `afterId`: ResourceSync resource lists. */
+  /** Completed links of an instance in id order, `limit` at a time after `afterId`. */
   listDone (f: { instance: string, afterId?: string, limit: number }): Promise<LinkRow[]>
   countDone (instance: string): Promise<number>
 }
