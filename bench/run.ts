@@ -1,12 +1,13 @@
 /**
  * spacelink benchmarks (not tests): `npm run bench` runs the quick set (a few minutes), `npm run bench -- --full`
- * the long one; `--only=sync,callback,stream,cold,export` picks parts. Each part prints a table, or why it could
+ * the long one; `--only=sync,callback,stream,cold,export,resourcesync` picks parts. Each part prints a table, or why it could
  * not run. BENCHMARKS.md records the figures and what limits each one.
  */
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { callbackLatency } from './callback-latency.js'
 import { coldStart } from './cold-start.js'
 import { packageExport } from './package-export.js'
+import { resourceSyncHarvest } from './resourcesync.js'
 import { streamingMemory } from './streaming.js'
 import { syncThroughput, type SyncScenario } from './sync-throughput.js'
 
@@ -33,7 +34,8 @@ const parts: Array<{ name: string, run: () => Promise<string> }> = [
   { name: 'callback', run: async () => await callbackLatency({ latencies: [0, 20], concurrencies: [1, 8, 32], durationS: full ? 10 : 3, resources: full ? 8000 : 3000 }) },
   { name: 'stream', run: async () => await streamingMemory((full ? 1024 : 100) * 1024 * 1024) },
   { name: 'cold', run: async () => await coldStart(full ? 5 : 3) },
-  { name: 'export', run: async () => await packageExport((full ? 1024 : 100) * 1024 * 1024) }
+  { name: 'export', run: async () => await packageExport((full ? 1024 : 100) * 1024 * 1024) },
+  { name: 'resourcesync', run: async () => await resourceSyncHarvest(process.env.BENCH_RS_SIZES?.split(',').map(Number) ?? [100_000, 1_000_000]) }
 ]
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU'

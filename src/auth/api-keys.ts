@@ -1,13 +1,16 @@
 /**
- * Who may call: API keys from the config with scopes (`callback` may only press buttons, `admin` may do
- * everything), given as `Authorization: Bearer`, `X-API-Key` or `key=`; or, for RS's api_webhooks
- * buttons, the `hash` RS appends: hex HMAC-SHA256(webhook secret, ref). Compared in constant time.
+ * Who may call: API keys from the config with scopes (`callback` may only press buttons, `resourcesync`
+ * may only read the ResourceSync documents, `admin` may do everything), given as `Authorization: Bearer`,
+ * `X-API-Key` or `key=`; or, for RS's api_webhooks buttons, the `hash` RS appends: hex
+ * HMAC-SHA256(webhook secret, ref). Compared in constant time.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import type { Config } from '../config/schema.js'
+import type { ApiScope, Config } from '../config/schema.js'
 import { SpacelinkError } from '../errors.js'
 
-export type Scope = 'callback' | 'admin'
+export type Scope = ApiScope
+
+const scopeNames: Record<Scope, string> = { admin: 'admin API', callback: 'callback', resourcesync: 'ResourceSync documents' }
 
 export interface Credentials {
   bearer?: string
@@ -74,7 +77,7 @@ export function authenticateMetrics (config: Config, creds: Credentials): Princi
 
 /** Returns the caller's principal, or throws 401 (no or bad credentials) / 403 (missing scope). */
 export function authenticate (config: Config, creds: Credentials, needed: Scope): Principal {
-  if (!authenticationRequired(config)) return { kind: 'open', scopes: ['admin', 'callback'], id: 'open' }
+  if (!authenticationRequired(config)) return { kind: 'open', scopes: ['admin', 'callback', 'resourcesync'], id: 'open' }
   const given = presentedKey(creds)
   let principal: Principal | undefined
   if (given !== undefined) {
@@ -88,7 +91,7 @@ export function authenticate (config: Config, creds: Credentials, needed: Scope)
   }
   if (principal === undefined) throw unauthorized('an API key is required (Authorization: Bearer, X-API-Key or key=)')
   if (!principal.scopes.includes('admin') && !principal.scopes.includes(needed)) {
-    throw new SpacelinkError('FORBIDDEN', 403, 'Forbidden', `this key may not use the ${needed === 'admin' ? 'admin API' : 'callback'}`)
+    throw new SpacelinkError('FORBIDDEN', 403, 'Forbidden', `this key may not use the ${scopeNames[needed]}`)
   }
   return principal
 }

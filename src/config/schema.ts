@@ -45,8 +45,8 @@ const ConnectionsSchema = Type.Integer({
 // server
 // ----------------------------------------------------------------------------------------------------------
 
-export const ApiScopeSchema = Type.Union([Type.Literal('callback'), Type.Literal('admin')], {
-  description: '`callback` may only call /api/v1/callback (RS buttons); `admin` may call everything'
+export const ApiScopeSchema = Type.Union([Type.Literal('callback'), Type.Literal('resourcesync'), Type.Literal('admin')], {
+  description: '`callback` may only call /api/v1/callback (RS buttons); `resourcesync` may only read the ResourceSync documents (with `resourcesync.access: key`); `admin` may call everything'
 })
 
 export const ApiKeySchema = closedObject({
@@ -267,6 +267,25 @@ export const MonitoringSchema = closedObject({
     to: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'Recipients of the notices' })
   }, { default: {}, description: 'Notifications by e-mail' })
 }, { default: {}, description: 'Metrics access and notices of a failed or stale nightly sync' })
+// resourcesync
+// ----------------------------------------------------------------------------------------------------------
+
+export const ResourceSyncAccessSchema = Type.Union([Type.Literal('public'), Type.Literal('key'), Type.Literal('off')], {
+  default: 'public',
+  description: '`public`: anyone may read the ResourceSync documents and link records (what ResourceSync clients expect: they send no keys); ' +
+    '`key`: only with a key of scope `resourcesync` or `admin`; `off`: not published (404)'
+})
+
+export const ResourceSyncSchema = closedObject({
+  access: ResourceSyncAccessSchema,
+  maxListSize: Type.Integer({
+    minimum: 1,
+    maximum: 50000,
+    default: 50000,
+    description: 'Most entries in one Resource List or Change List document; a longer list is split into parts under an index. ' +
+      'Change List parts are cut every maxListSize events: do not change it once harvesters follow the lists'
+  })
+}, { default: {}, description: 'ResourceSync publication of the links for harvesters (/.well-known/resourcesync)' })
 
 // ----------------------------------------------------------------------------------------------------------
 // the whole file
@@ -278,7 +297,8 @@ export const ConfigSchema = closedObject({
   resourcespace: ResourceSpaceSchema,
   instances: InstancesSchema,
   sync: SyncSchema,
-  monitoring: MonitoringSchema
+  monitoring: MonitoringSchema,
+  resourcesync: ResourceSyncSchema
 }, { description: 'A spacelink configuration (PRODUCT.md §3)' })
 
 export type Config = Static<typeof ConfigSchema>
@@ -300,6 +320,8 @@ export type MediaConfig = Static<typeof MediaSchema>
 export type InstanceConfig = Static<typeof InstanceSchema>
 export type SyncConfig = Static<typeof SyncSchema>
 export type MonitoringConfig = Static<typeof MonitoringSchema>
+export type ResourceSyncAccess = Static<typeof ResourceSyncAccessSchema>
+export type ResourceSyncConfig = Static<typeof ResourceSyncSchema>
 
 /** The instance whose `resourceTypes` include `resourceType` (the loader guarantees at most one). */
 export function instanceForResourceType (config: Pick<Config, 'instances'>, resourceType: number): string | undefined {

@@ -17,31 +17,7 @@ import { HashingStream } from '../push/hashing-stream.js'
 import type { FormatInfo } from './formats.js'
 import { createTarWriter } from './tar-writer.js'
 import { createZipWriter } from './zip-writer.js'
-
-export interface ArchiveEntry {
-  /** Path inside the archive, `/`-separated, already safe (see filenames.ts). */
-  name: string
-  body: Readable
-  /** Exact byte length of `body`. */
-  size: number
-  mtime: Date
-  /** Deflate the entry (zip only): yes for text, no for images, which do not shrink. */
-  compress: boolean
-}
-
-export interface ArchiveWriter {
-  readonly output: Readable
-  /** Appends an entry; resolves once its last byte is in the archive (entries go one at a time). */
-  add: (entry: ArchiveEntry) => Promise<void>
-  /** Writes the end of the archive (zip central directory and comment, tar end blocks). */
-  finish: () => void
-}
-
-export interface FileDigest {
-  size: number
-  sha256: string
-  md5: string
-}
+import type { ArchiveWriter, FileDigest } from './types.js'
 
 /** What a producer writes into. Each call resolves with the digest of the bytes that went in. */
 export interface ArchiveSink {

@@ -7,8 +7,9 @@
 import type { Config } from '../config/schema.js'
 import type { LinkRow } from '../store/index.js'
 import { linkView, transactionView } from '../http/views.js'
-import type { FileDigest } from './archive-writer.js'
-import type { PackageTransaction } from './package-contents.js'
+import type { FileDigest } from './types.js'
+import type { PackageTransaction } from './types.js'
+import type { MissingFile } from './types.js'
 
 /** Bumped when a field changes meaning or goes away (adding fields does not bump it). */
 export const manifestVersion = 1
@@ -18,11 +19,6 @@ export interface ManifestFile extends FileDigest {
   path: string
   mediaType: string
   description: string
-}
-
-export interface MissingFile {
-  path: string
-  reason: string
 }
 
 export type DerivativeStatus = 'unchanged' | 'changed' | 'not-recorded' | 'omitted' | 'unavailable'

@@ -18,7 +18,8 @@ import { SpacelinkError, UpstreamError } from '../errors.js'
 import type { LinkRow, Store, TransactionRow } from '../store/index.js'
 import { isDerivativeProblem, openDerivative, type OpenDerivative } from '../push/derivative.js'
 import { safeSegment } from './filenames.js'
-import type { MissingFile } from './manifest.js'
+import type { MissingFile } from './types.js'
+import type { PackageTransaction } from './types.js'
 
 /** The parts of spacelink an export reads (the server's `fastify.spacelink` is one). */
 export interface ExportServices {
@@ -33,12 +34,6 @@ export interface PackageFile {
   bytes: Buffer
   mediaType: string
   description: string
-}
-
-export interface PackageTransaction {
-  /** `push`: the transaction that made the link; `metadata`: the one whose CS record the package holds. */
-  role: 'push' | 'metadata'
-  row: TransactionRow
 }
 
 export type DerivativeSource =

@@ -12,7 +12,7 @@ import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants, createGzip } from 'node:zlib'
 import tar from 'tar-stream'
-import type { ArchiveEntry, ArchiveWriter } from './archive-writer.js'
+import type { ArchiveEntry, ArchiveWriter } from './types.js'
 
 export function createTarWriter (opts: { gzip: boolean }): ArchiveWriter {
   const pack = tar.pack()

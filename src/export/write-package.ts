@@ -4,7 +4,8 @@
  */
 import type { Config } from '../config/schema.js'
 import type { ResourceSpaceClient } from '../clients/resourcespace.js'
-import type { ArchiveSink, FileDigest } from './archive-writer.js'
+import type { ArchiveSink } from './archive-writer.js'
+import type { FileDigest } from './types.js'
 import { derivativeReport, linkManifest, type DerivativeReport, type ManifestFile } from './manifest.js'
 import { openSource, type PackageParts } from './package-contents.js'
 

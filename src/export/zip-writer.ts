@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import yazl from 'yazl'
-import type { ArchiveEntry, ArchiveWriter } from './archive-writer.js'
+import type { ArchiveEntry, ArchiveWriter } from './types.js'
 
 /** What yazl accepts as a comment: printable ASCII (its bytes are the same in CP437 and UTF-8), at most 64 KiB. */
 export function zipComment (text: string): string {

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely'
 import { openDatabase, type DatabaseOptions, type Engine, type PoolUse } from './database.js'
 import { createFailureRepo, type FailureRepo } from './failures.js'
 import { createIncidentRepo, type IncidentRepo } from './incidents.js'
+import { createLinkHistoryRepo, type LinkHistoryRepo } from './link-history.js'
 import { createLinkRepo, type LinkRepo } from './links.js'
 import { createLockRepo, type LockRepo, type LockSettings } from './locks.js'
 import { migrateToLatest } from './migrate.js'
@@ -28,6 +29,8 @@ export interface Store {
   poolUse (): PoolUse[]
   transactions: TransactionRepo
   links: LinkRepo
+  /** What ResourceSync publishes: the append-only history of finished and deleted links. */
+  linkHistory: LinkHistoryRepo
   syncRuns: SyncRunRepo
   locks: LockRepo
   unfinishedWrites: UnfinishedWritesRepo
@@ -61,7 +64,8 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
     },
     poolUse: () => [...poolUse(), ...locks.poolUse()],
     transactions: createTransactionRepo(db),
-    links: createLinkRepo(db),
+    links: createLinkRepo(db, engine),
+    linkHistory: createLinkHistoryRepo(db),
     syncRuns: createSyncRunRepo(db),
     locks,
     unfinishedWrites: createUnfinishedWritesRepo(db),
@@ -81,6 +85,8 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
 }
 
 export { defaultDatabaseUrl, engineOf, type Engine, type PoolUse } from './database.js'
+export type { LinkChange, LinkEventRow } from './link-events.js'
+export type { LinkEvent, LinkHistoryRepo, PublishedLink, ResourceKey } from './link-history.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
 export type { Incident, IncidentRepo } from './incidents.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'

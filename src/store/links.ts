@@ -5,10 +5,11 @@
  * pruned.
  */
 import { randomUUID } from 'node:crypto'
-import type { Kysely, Selectable, Updateable } from 'kysely'
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely'
 import { SpacelinkError } from '../errors.js'
 import { nowIso, pageWindow, toNullableNumber, type Page, type PageRequest } from './columns.js'
-import { isUniqueViolation } from './database.js'
+import { isUniqueViolation, type Engine } from './database.js'
+import { appendEvent, latestEventOf, lockHistory, nextEventSlot, normalisedTime } from './link-events.js'
 import type { Database, LinksTable } from './schema.js'
 
 export type LinkStep = 'started' | 'blob-created' | 'media-created' | 'relation-object-media' | 'relations-created' | 'rs-updated' | 'done'
@@ -37,8 +38,10 @@ export interface LinkRow {
   transactionId: string | null
   createdAt: string
   updatedAt: string
-  /** When the link first reached `done` (ResourceSync's change time); null before. */
+  /** When the link first reached `done` (the time of its `created`/`updated` event); null before. */
   doneAt: string | null
+  /** When spacelink found this link's CS media deleted (markMediaDeleted); null while it is there. */
+  mediaDeletedAt: string | null
 }
 
 export interface NewLink {
@@ -76,16 +79,25 @@ export interface LinkRepo {
   get (id: string): Promise<LinkRow | undefined>
   /** Inserts a link at step `started`; throws LinkExistsError when that (rsid, instance, size, version) exists. */
   start (l: NewLink): Promise<LinkRow>
-  /** Records a step's results; throws LINK_NOT_FOUND for an unknown id. */
+  /**
+   * Records a step's results; throws LINK_NOT_FOUND for an unknown id. The move to `done` also appends the
+   * resource's `created` event (or `updated`, when an earlier version is published) to the link history,
+   * in the same transaction.
+   */
   update (id: string, patch: LinkPatch): Promise<LinkRow>
+  /**
+   * Records that CollectionSpace no longer has this link's media (found at `at`, default now). When the
+   * link is the resource's published version, the history gets a `deleted` event in the same transaction,
+   * and ResourceSync stops listing the resource until a new version is done. Idempotent: a link already
+   * marked is returned unchanged. Throws LINK_NOT_FOUND for an unknown id.
+   */
+  markMediaDeleted (id: string, at?: string): Promise<LinkRow>
   list (f: LinkFilter): Promise<Page<LinkRow>>
-  /** Completed links of an instance in id order, `limit` at a time after `afterId`: ResourceSync resource lists. */
+  /** Completed links of an instance in id order, `limit` at a time after `afterId`. */
   listDone (f: { instance: string, afterId?: string, limit: number }): Promise<LinkRow[]>
   countDone (instance: string): Promise<number>
   /** Links of an instance whose push stopped before `done` (a crash, an upstream error): the nightly run resumes them. */
   unfinished (instance: string): Promise<LinkRow[]>
-  /** Links that reached `done` in [since, until), oldest first: ResourceSync change lists. */
-  changes (f: { instance: string, since?: string, until?: string, limit?: number }): Promise<LinkRow[]>
 }
 
 /** Another caller already created this link (same rsid, instance, size and version). */
@@ -104,7 +116,20 @@ const sortColumns = {
   rsid: 'rsid'
 } as const satisfies Record<LinkSortField, keyof LinksTable>
 
-export function createLinkRepo (db: Kysely<Database>): LinkRepo {
+function linkNotFound (id: string): SpacelinkError {
+  return new SpacelinkError('LINK_NOT_FOUND', 404, 'Unknown link', `link ${id} does not exist`)
+}
+
+/** Locks the history of the link's instance and reads the link; throws LINK_NOT_FOUND. */
+async function lockedLink (trx: Transaction<Database>, engine: Engine, id: string): Promise<Selectable<LinksTable>> {
+  const key = await trx.selectFrom('links').select('instance').where('id', '=', id).executeTakeFirst()
+  if (key === undefined) throw linkNotFound(id)
+  await lockHistory(trx, engine, key.instance)
+  // Read again under the lock: another replica may have finished or marked the link meanwhile.
+  return await trx.selectFrom('links').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+export function createLinkRepo (db: Kysely<Database>, engine: Engine): LinkRepo {
   return {
     async findCurrent (rsid, instance, size) {
       const row = await db.selectFrom('links').selectAll()
@@ -151,7 +176,8 @@ export function createLinkRepo (db: Kysely<Database>): LinkRepo {
         transaction_id: l.transactionId ?? null,
         created_at: now,
         updated_at: now,
-        done_at: null
+        done_at: null,
+        media_deleted_at: null
       }
       try {
         await db.insertInto('links').values({ ...row, byte_length: null }).execute()
@@ -163,18 +189,53 @@ export function createLinkRepo (db: Kysely<Database>): LinkRepo {
     },
 
     async update (id, patch) {
-      const now = nowIso()
-      const row = await db.updateTable('links')
-        .set(eb => ({
-          ...toColumns(patch),
-          updated_at: now,
-          ...(patch.step === 'done' && { done_at: eb.fn.coalesce('done_at', eb.val(now)) })
-        }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst()
-      if (row === undefined) throw new SpacelinkError('LINK_NOT_FOUND', 404, 'Unknown link', `link ${id} does not exist`)
-      return toLinkRow(row)
+      if (patch.step !== 'done') {
+        const row = await db.updateTable('links').set({ ...toColumns(patch), updated_at: nowIso() })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst()
+        if (row === undefined) throw linkNotFound(id)
+        return toLinkRow(row)
+      }
+      return await db.transaction().execute(async function finishLink (trx) {
+        const before = await lockedLink(trx, engine, id)
+        const now = nowIso()
+        // Only the first move to done is a change; done_at is the event's time, so lastmod and datetime agree.
+        const slot = before.done_at === null ? await nextEventSlot(trx, before.instance, now) : undefined
+        const row = await trx.updateTable('links')
+          .set({ ...toColumns(patch), updated_at: now, done_at: before.done_at ?? slot?.datetime ?? now })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        if (slot !== undefined) {
+          const resource = { instance: row.instance, rsid: Number(row.rsid), size: row.size }
+          const published = await latestEventOf(trx, resource)
+          const change = published === undefined || published.change === 'deleted' ? 'created' : 'updated'
+          await appendEvent(trx, slot, { ...resource, change, linkId: id })
+        }
+        return toLinkRow(row)
+      })
+    },
+
+    async markMediaDeleted (id, at = nowIso()) {
+      const foundAt = normalisedTime(at)
+      return await db.transaction().execute(async function markMediaDeleted (trx) {
+        const before = await lockedLink(trx, engine, id)
+        if (before.media_deleted_at !== null) return toLinkRow(before)
+        const row = await trx.updateTable('links')
+          .set({ media_deleted_at: foundAt, updated_at: nowIso() })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        const resource = { instance: row.instance, rsid: Number(row.rsid), size: row.size }
+        const published = await latestEventOf(trx, resource)
+        // Only the published version's loss is a change: an older version's media, or an unfinished
+        // version's, was never what harvesters were told about.
+        if (published?.linkId === id && published.change !== 'deleted') {
+          await appendEvent(trx, await nextEventSlot(trx, row.instance, foundAt), { ...resource, change: 'deleted', linkId: id })
+        }
+        return toLinkRow(row)
+      })
     },
 
     async list (f) {
@@ -212,15 +273,6 @@ export function createLinkRepo (db: Kysely<Database>): LinkRepo {
 
     async unfinished (instance) {
       const rows = await db.selectFrom('links').selectAll().where('instance', '=', instance).where('step', '!=', 'done').orderBy('rsid').execute()
-      return rows.map(toLinkRow)
-    },
-
-    async changes ({ instance, since, until, limit }) {
-      let query = db.selectFrom('links').selectAll().where('instance', '=', instance).where('done_at', 'is not', null)
-      if (since !== undefined) query = query.where('done_at', '>=', since)
-      if (until !== undefined) query = query.where('done_at', '<', until)
-      if (limit !== undefined) query = query.limit(Math.max(0, Math.trunc(limit)))
-      const rows = await query.orderBy('done_at').orderBy('id').execute()
       return rows.map(toLinkRow)
     }
   }
@@ -266,6 +318,7 @@ function toLinkRow (row: Selectable<LinksTable>): LinkRow {
     transactionId: row.transaction_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    doneAt: row.done_at
+    doneAt: row.done_at,
+    mediaDeletedAt: row.media_deleted_at
   }
 }

@@ -65,8 +65,33 @@ export interface LinksTable {
   transaction_id: string | null
   created_at: string
   updated_at: string
-  /** When the link first reached step `done`: the change time ResourceSync publishes. */
+  /** When the link first reached step `done`: the time of its `created`/`updated` event in link_events. */
   done_at: string | null
+  /** When spacelink found this link's CS media deleted (links.markMediaDeleted). */
+  media_deleted_at: string | null
+}
+
+/**
+ * The append-only history of published resources (one resource = rsid + instance + size), written in the
+ * same database transaction as the link change that causes it. `seq` counts 1, 2, 3… per instance without
+ * gaps; `datetime` never decreases along it.
+ */
+export interface LinkEventsTable {
+  instance: string
+  seq: number
+  rsid: number
+  size: string
+  /** `created` | `updated` | `deleted` */
+  change: string
+  datetime: string
+  /** The link version the event is about (for `deleted`: the one whose media went). */
+  link_id: string
+}
+
+/** One row (id 1): when the link history begins. */
+export interface LinkEventLogTable {
+  id: number
+  started_at: string
 }
 
 export interface SyncRunsTable {
@@ -146,6 +171,8 @@ export interface Database {
   transactions: TransactionsTable
   rs_writes: RsWritesTable
   links: LinksTable
+  link_events: LinkEventsTable
+  link_event_log: LinkEventLogTable
   sync_runs: SyncRunsTable
   sync_run_items: SyncRunItemsTable
   resource_locks: ResourceLocksTable

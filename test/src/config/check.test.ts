@@ -47,7 +47,7 @@ t.test('every kind of problem is reported at once, each at its key path', async 
     { path: 'server.publicUrl', message: 'must be an http:// or https:// URL' },
     { path: 'server.apiKeys[0].key', message: 'must be at least 16 characters long' },
     { path: 'server.apiKeys[2].key', message: 'is the same key as server.apiKeys[1].key' },
-    { path: 'server.apiKeys[2].scopes[0]', message: "must be one of 'callback', 'admin'" },
+    { path: 'server.apiKeys[2].scopes[0]', message: "must be one of 'callback', 'resourcesync', 'admin'" },
     { path: 'server.webhookDeadlineMs', message: 'must be below 60000' },
     { path: 'database.url', message: 'must start with sqlite: (e.g. sqlite:./data/spacelink.db) or postgres://' },
     { path: 'resourcespace.user', message: 'is required' },
@@ -202,6 +202,12 @@ t.test('regular expressions, cron and accession sources are checked', async (t) 
 t.test('the webhook deadline stays below the 60 s RS waits', async (t) => {
   t.same(check({ ...validConfig(), server: { webhookDeadlineMs: 60000 } }), [{ path: 'server.webhookDeadlineMs', message: 'must be below 60000' }])
   t.same(check({ ...validConfig(), server: { webhookDeadlineMs: 59999 } }), [])
+})
+
+t.test('the ResourceSync section: an access rule of three, and lists no longer than the Sitemap limit', async (t) => {
+  const config = { ...validConfig(), resourcesync: { access: 'open', maxListSize: 60000 } }
+  t.same(check(config).map(p => p.path), ['resourcesync.access', 'resourcesync.maxListSize'])
+  t.same(check({ ...validConfig(), resourcesync: { access: 'key', maxListSize: 10 } }), [])
 })
 
 t.test('substitution problems name the variable and the key, and hide the follow-on errors', async (t) => {

@@ -4,7 +4,7 @@ import { migrations, openStore, type Store } from '../../../src/store/index.js'
 import { engines, freshDatabaseUrl } from '../../helpers/databases.js'
 
 const allMigrations = Object.keys(migrations).sort()
-const tables = ['incidents', 'links', 'resource_failures', 'rs_writes', 'run_locks', 'resource_locks', 'sync_run_items', 'sync_runs', 'transactions', 'unfinished_rs_writes']
+const tables = ['incidents', 'link_event_log', 'link_events', 'links', 'resource_failures', 'rs_writes', 'run_locks', 'resource_locks', 'sync_run_items', 'sync_runs', 'transactions', 'unfinished_rs_writes']
 
 async function userTables (store: Store): Promise<string[]> {
   const found = await store.db.introspection.getTables()
