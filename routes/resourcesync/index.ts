@@ -9,7 +9,7 @@ import { Type } from '@fastify/type-provider-typebox'
 import { resourceSyncAccess } from '../../plugins/resourcesync.js'
 import { INSTANCE_NAME_PATTERN } from '../../src/config/schema.js'
 import { sendDocument } from '../../src/resourcesync/respond.js'
-import { ResourceSyncResponses } from '../../src/schemas/resourcesync.js'
+import { ResourceSyncResponses, resourceSyncSecurity } from '../../src/schemas/resourcesync.js'
 
 const Instance = Type.String({ pattern: INSTANCE_NAME_PATTERN, maxLength: 64 })
 const DocumentParamsSchema = Type.Object({ instance: Instance, document: Type.String({ pattern: '^[A-Za-z0-9._-]{1,100}\\.xml$' }) })
@@ -21,7 +21,7 @@ const resourcesync: FastifyPluginAsyncTypebox = async function resourcesync (fas
 
   /** GET /resourcesync/:instance/:document — a Capability List, Resource List, Change List, index or part. */
   fastify.get('/:instance/:document', {
-    schema: { tags: ['resourcesync'], summary: 'A ResourceSync document of an instance', params: DocumentParamsSchema, response: ResourceSyncResponses },
+    schema: { tags: ['resourcesync'], operationId: 'resourceSyncDocument', summary: 'A ResourceSync document of an instance', security: resourceSyncSecurity, params: DocumentParamsSchema, response: ResourceSyncResponses },
     config: { rateLimit: false }
   }, async function document (request, reply) {
     return await sendDocument(request, reply, await fastify.resourcesync.document(request.params.instance, request.params.document), access)
@@ -29,7 +29,7 @@ const resourcesync: FastifyPluginAsyncTypebox = async function resourcesync (fas
 
   /** GET /resourcesync/:instance/records/:record — the link record a list entry points to. */
   fastify.get('/:instance/records/:record', {
-    schema: { tags: ['resourcesync'], summary: 'The link record of one resource (JSON)', params: RecordParamsSchema, response: ResourceSyncResponses },
+    schema: { tags: ['resourcesync'], operationId: 'resourceSyncLinkRecord', summary: 'The link record of one resource (JSON)', security: resourceSyncSecurity, params: RecordParamsSchema, response: ResourceSyncResponses },
     config: { rateLimit: false }
   }, async function record (request, reply) {
     return await sendDocument(request, reply, await fastify.resourcesync.record(request.params.instance, request.params.record), access)

@@ -33,6 +33,8 @@ export async function transferDerivative (ctx: ActionContext, resolved: Resolved
       if (await mediaStillThere(ctx, resolved, existing)) return { kind: 'already-pushed', link: existing, size }
       replaced = existing.mediaCsid ?? undefined
       ctx.log.warn({ link: existing.id, media: existing.mediaCsid }, 'the linked media record is gone from CollectionSpace: pushing again')
+      // Harvesters read it as deleted; the push below makes a new version (never edits the old link).
+      if (req.dryRun !== true) await store.links.markMediaDeleted(existing.id)
     }
     if (req.dryRun === true) return { kind: 'would-push', size }
     const pushed = await runPush({

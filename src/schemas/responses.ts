@@ -184,6 +184,7 @@ const problemDescriptions: Record<number, string> = {
   405: 'Method not allowed (with Allow)',
   409: 'A conflicting action or run is in flight',
   413: 'Request body too large',
+  406: 'Not an available format',
   415: 'Unsupported content type',
   422: 'Well-formed but cannot be processed',
   429: 'Rate limited',

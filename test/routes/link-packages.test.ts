@@ -124,9 +124,10 @@ t.test('the package holds the CS record as received, the media record, the RS fi
   const id = await push(t, h, 2, { metadataFirst: true })
   const { archive } = await download(h, `/api/v1/links/${id}/package.tar`)
   const manifest = checkManifest(t, archive)
-  const metadata = manifest.transactions.find(tx => tx.role === 'metadata')
-  t.equal(metadata?.queryType, 'retrieve-metadata')
-  const stored = (await h.app.inject({ method: 'GET', url: `/api/v1/transactions/${metadata?.id ?? ''}`, headers: admin(h) })).json()
+  const pushed = manifest.transactions.find(tx => tx.role === 'push')
+  t.equal(pushed?.queryType, 'push-resource')
+  t.notOk(manifest.transactions.some(tx => tx.role === 'metadata'), 'a push keeps the CS record it read: no other transaction is needed for it')
+  const stored = (await h.app.inject({ method: 'GET', url: `/api/v1/transactions/${pushed?.id ?? ''}`, headers: admin(h) })).json()
   t.equal(entry(archive, 'cspace/collectionobject.xml').text, stored.raw, 'the CS record byte for byte as the transaction kept it')
   t.match(entry(archive, 'cspace/media.xml').text, /<identificationNumber>RS-2-scr<\/identificationNumber>/)
   const fields = JSON.parse(entry(archive, 'resourcespace/fields.json').text ?? '[]') as Array<{ name: string, value: string }>

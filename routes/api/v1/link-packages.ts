@@ -12,6 +12,7 @@ import { instancePackageName, instancePackageStream } from '../../../src/export/
 import { linkPackageStream, prepareLinkPackage } from '../../../src/export/link-package.js'
 import { packagedLink } from '../../../src/export/package-contents.js'
 import { sourceUrl } from '../../../src/export/source-url.js'
+import { keySecurity, problems } from '../../../src/schemas/responses.js'
 
 const PackageParamsSchema = Type.Object({
   id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
@@ -27,42 +28,59 @@ const common = {
 const PackageQuerySchema = Type.Object(common, { additionalProperties: false })
 const InstanceQuerySchema = Type.Object({ ...common, instance: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }) }, { additionalProperties: false })
 
-const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fastify) {
-  fastify.addHook('onRequest', async request => { fastify.authorize(request, 'admin') })
+/** The archive bytes, by format; failures before the first byte are problems. */
+const PackageResponses = {
+  200: {
+    description: 'The package, streamed as it is made (Content-Disposition: attachment)',
+    content: Object.fromEntries(['application/zip', 'application/x-tar', 'application/gzip'].map(type => [type, { schema: Type.String({ format: 'binary' }) }]))
+  },
+  ...problems(400, 401, 403, 404, 406, 409, 502)
+}
 
-  /** GET|HEAD /api/v1/links/:id/package.zip|.tar|.tar.gz */
-  fastify.route({
-    method: ['GET', 'HEAD'],
-    url: '/links/:id/package.:format',
-    schema: { tags: ['links'], summary: 'One link as a zip, tar or tar.gz package', params: PackageParamsSchema, querystring: PackageQuerySchema },
-    handler: async function linkPackage (request, reply) {
-      const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
-      const { spacelink } = fastify
-      const link = await packagedLink(spacelink.store, request.params.id)
-      const headers = downloadHeaders(format, packageFilename(link.objectNumber, link.rsid, format.extension))
-      if (request.method === 'HEAD') return await reply.headers(headers).send()
-      const parts = await prepareLinkPackage(spacelink, link, { image: request.query.image })
-      return await reply.headers(headers).send(linkPackageStream(spacelink, parts, format, { source: sourceUrl(spacelink.config, request.url), log: request.log }))
-    }
-  })
+const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fastify) {
+  fastify.addHook('onRequest', fastify.adminOnly)
+
+  /** GET|HEAD /api/v1/links/:id/package.zip|.tar|.tar.gz (HEAD asks neither RS nor CS) */
+  for (const method of ['GET', 'HEAD'] as const) {
+    fastify.route({
+      method,
+      // Our own HEAD asks neither RS nor CS (Fastify's automatic one would run the GET handler).
+      exposeHeadRoute: false,
+      url: '/links/:id/package.:format',
+      schema: { tags: ['links'], operationId: method === 'GET' ? 'linkPackage' : 'linkPackageHeaders', summary: 'One link as a zip, tar or tar.gz package', security: keySecurity, params: PackageParamsSchema, querystring: PackageQuerySchema, response: PackageResponses },
+      handler: async function linkPackage (request, reply) {
+        const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
+        const { spacelink } = fastify
+        const link = await packagedLink(spacelink.store, request.params.id)
+        const headers = downloadHeaders(format, packageFilename(link.objectNumber, link.rsid, format.extension))
+        if (request.method === 'HEAD') return await reply.headers(headers).send()
+        const parts = await prepareLinkPackage(spacelink, link, { image: request.query.image })
+        return await reply.headers(headers).send(linkPackageStream(spacelink, parts, format, { source: sourceUrl(spacelink.config, request.url), log: request.log }))
+      }
+    })
+  }
 
   /** GET|HEAD /api/v1/links/package.tar.gz?instance= */
-  fastify.route({
-    method: ['GET', 'HEAD'],
-    url: '/links/package.:format',
-    schema: { tags: ['links'], summary: 'Every finished link of an instance as one package', params: InstanceParamsSchema, querystring: InstanceQuerySchema },
-    handler: async function instancePackage (request, reply) {
-      const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
-      const { spacelink } = fastify
-      const { instance } = request.query
-      if (spacelink.config.instances[instance] === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instance}' is configured`)
-      const createdAt = new Date()
-      reply.headers(downloadHeaders(format, instancePackageName(instance, createdAt, format)))
-      if (request.method === 'HEAD') return await reply.send()
-      // A failure before the first byte still becomes a problem (the error handler drops the disposition).
-      return await reply.send(instancePackageStream(spacelink, instance, format, { image: request.query.image, source: sourceUrl(spacelink.config, request.url), log: request.log, createdAt }))
-    }
-  })
+  for (const method of ['GET', 'HEAD'] as const) {
+    fastify.route({
+      method,
+      // Our own HEAD asks neither RS nor CS (Fastify's automatic one would run the GET handler).
+      exposeHeadRoute: false,
+      url: '/links/package.:format',
+      schema: { tags: ['links'], operationId: method === 'GET' ? 'instancePackage' : 'instancePackageHeaders', summary: 'Every finished link of an instance as one package', security: keySecurity, params: InstanceParamsSchema, querystring: InstanceQuerySchema, response: PackageResponses },
+      handler: async function instancePackage (request, reply) {
+        const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
+        const { spacelink } = fastify
+        const { instance } = request.query
+        if (spacelink.config.instances[instance] === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instance}' is configured`)
+        const createdAt = new Date()
+        reply.headers(downloadHeaders(format, instancePackageName(instance, createdAt, format)))
+        if (request.method === 'HEAD') return await reply.send()
+        // A failure before the first byte still becomes a problem (the error handler drops the disposition).
+        return await reply.send(instancePackageStream(spacelink, instance, format, { image: request.query.image, source: sourceUrl(spacelink.config, request.url), log: request.log, createdAt }))
+      }
+    })
+  }
 }
 
 export default linkPackages

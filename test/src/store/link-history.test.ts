@@ -171,7 +171,7 @@ for (const engine of engines) {
           updated_at: '2024-01-01T00:00:00.000Z'
         } as never).execute()
       }
-      t.same((await store.migrate()).applied.includes('0003-link-events'), true)
+      t.same((await store.migrate()).applied.includes('0004-link-events'), true)
       t.same(summary(await history(store)), ['1 1/scr created v1', '2 2/scr created v1', '3 1/scr updated v2'])
       t.equal(await store.linkHistory.startedAt(), '2024-01-01T00:00:00.000Z', 'the history starts at the first finished link')
       const next = await push(store, { rsid: 4 })
