@@ -1,6 +1,6 @@
 /**
  * CollectionSpace services client: find collection objects by accession number, read records, push
- * derivatives as blob + media records, relate them to objects (spec: specs/collectionspace-api.md).
+ * derivatives as blob + media records, relate them to objects (docs/collectionspace-api.md).
  *
  * Reads (GET, and the idempotent blob rename PUT) are retried on 5xx and network errors. Creates (POST)
  * are never retried here: a POST whose answer was lost may still have created the record, so only the

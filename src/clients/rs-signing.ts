@@ -1,5 +1,5 @@
 /**
- * ResourceSpace API request signing (spec resourcespace-api.md §1.2).
+ * ResourceSpace API request signing (docs/resourcespace-api.md §Signing).
  *
  * RS hashes the query string exactly as it arrives, still percent-encoded and in the order sent:
  * `sign = lowercase hex sha256(private key + query)`, with `sign`, `authmode` and `pretty` removed.

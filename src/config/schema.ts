@@ -1,5 +1,5 @@
 /**
- * The configuration schema: the only declaration of what a spacelink config file may hold (PRODUCT.md §3).
+ * The configuration schema: the only declaration of what a spacelink config file may hold (docs/product.md §Configuration).
  * `Config` is derived from it with `Static`, so the type and the validation can never drift apart.
  *
  * Every object is closed (`additionalProperties: false`) so a misspelt key is an error, not a silent default.
@@ -299,7 +299,7 @@ export const ConfigSchema = closedObject({
   sync: SyncSchema,
   monitoring: MonitoringSchema,
   resourcesync: ResourceSyncSchema
-}, { description: 'A spacelink configuration (PRODUCT.md §3)' })
+}, { description: 'A spacelink configuration (docs/product.md §Configuration)' })
 
 export type Config = Static<typeof ConfigSchema>
 export type FieldRef = Static<typeof FieldRefSchema>

@@ -30,7 +30,7 @@ export function nxqlEquals (field: string, value: string): string {
 /**
  * A `TIMESTAMP "…Z"` literal. CollectionSpace rewrites exactly this form (whitespace, TIMESTAMP,
  * whitespace, double-quoted value) from UTC to server-local time before running the query; any other
- * form is read as server-local time and is off by the server's UTC offset (spec §7).
+ * form is read as server-local time and is off by the server's UTC offset (docs/collectionspace-api.md §Search (NXQL)).
  */
 export function nxqlTimestamp (time: string | Date): string {
   const date = typeof time === 'string' ? new Date(time) : time

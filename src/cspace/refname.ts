@@ -3,7 +3,7 @@
  * `urn:cspace:<domain>:<service>:name(<auth>):item:name(<shortId>)'<Display Name>'`, records as
  * `urn:cspace:<domain>:<service>:id(<csid>)'<display>'`.
  *
- * The display part is NOT escaped (spec §4): it runs from the quote after the identifier to the final
+ * The display part is NOT escaped (docs/collectionspace-api.md §Records and lists): it runs from the quote after the identifier to the final
  * quote and may itself contain `'`, `"`, `(`, `)`, `,` and `:` (`Georgia O'Keeffe`, `No'Where`,
  * `The "Grand" Canyon`, `Morris, Perry(Pete)`). The original spacelink's greedy regex cut
  * `Smith's Appletree Garager` down to `s Appletree Garager`.
@@ -24,7 +24,7 @@ export function displayName (value: string): string {
   if (!v.startsWith('urn:cspace:') || !v.endsWith("'")) return value
   const match = head.exec(v)
   // The structured match also handles the legacy form with an authority display name in the middle;
-  // for anything unexpected, fall back to the spec's rule: first quote to the final quote.
+  // for anything unexpected, fall back to the documented rule: first quote to the final quote.
   const start = match !== null && v[match[0].length] === "'" ? match[0].length : v.indexOf("'")
   if (start >= v.length - 1) return value
   return collapse(v.substring(start + 1, v.length - 1))

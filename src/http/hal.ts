@@ -1,5 +1,5 @@
 /**
- * HAL-style collections (PRODUCT.md §4, rest-conventions.md §4): `_embedded`, `page`, and absolute
+ * HAL-style collections (docs/product.md §HTTP conventions): `_embedded`, `page`, and absolute
  * `_links` (self, first, prev, next, last) built from the configured public URL, never from `Host`.
  */
 import { Type, type Static } from '@fastify/type-provider-typebox'

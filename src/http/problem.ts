@@ -1,5 +1,5 @@
 /**
- * RFC 9457 problem details: the one error shape on every route (PRODUCT.md §4). `code` is the stable
+ * RFC 9457 problem details: the one error shape on every route (docs/product.md §HTTP conventions). `code` is the stable
  * member clients switch on; `type` points at the documentation of that problem.
  */
 import { SpacelinkError } from '../errors.js'

@@ -1,5 +1,5 @@
 /**
- * spacelink as a ResourceSync Source (PRODUCT.md §7, docs/resourcesync.md): finds the document a URL
+ * spacelink as a ResourceSync Source (docs/product.md §ResourceSync, docs/resourcesync.md): finds the document a URL
  * names and describes it; unknown instances, names and parts are 404 problems, and the record of a
  * resource whose media was deleted is a 410.
  */

@@ -1,5 +1,5 @@
 /**
- * Where each ResourceSync document and link record lives (docs/resourcesync.md, "URL layout"), and the
+ * Where each ResourceSync document and link record lives (docs/resourcesync.md, "What is published"), and the
  * parsing of those names back. Everything sits under `server.publicUrl` (its path prefix included), except
  * the Source Description, which clients look for at the host root: `/.well-known/resourcesync`.
  *

@@ -12,7 +12,7 @@ import { manualTimer } from '../helpers/manual-timer.js'
 
 interface RawAnswer { statusLine: string, body: string }
 
-/** The exact bytes a real RS sends (fixtures/resourcespace/api-webhooks-observed.md §3), over a socket. */
+/** The exact bytes a real RS sends (docs/api-webhooks.md §What RS sends), over a socket. */
 async function rawPost (port: number, target: string, body: string): Promise<RawAnswer> {
   const request = `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\nContent-type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   return await new Promise((resolve, reject) => {

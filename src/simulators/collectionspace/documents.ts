@@ -1,6 +1,6 @@
 /**
  * The XML the simulator answers with, shaped like the real services' payloads (fixtures in
- * shared/fixtures/cspace): full record documents with `collectionspace_core` and empty scaffolds for
+ * docs/collectionspace-api.md §Records and lists): full record documents with `collectionspace_core` and empty scaffolds for
  * unset fields, `abstract-common-list` pages whose items omit empty fields, and `relations-common-list`
  * pages with nested `subject` / `object` summaries.
  */

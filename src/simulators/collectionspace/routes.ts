@@ -53,7 +53,7 @@ async function listRecords (request: FastifyRequest, reply: FastifyReply, servic
   let records = tenant.list(service)
   let applyWorkflow = true
   if (service === 'media' && (query.rtSbj !== undefined || query.rtObj !== undefined)) {
-    // The related-records path runs a separate query without the workflow filter (spec §6).
+    // The related-records path runs a separate query without the workflow filter (docs/collectionspace-api.md §Search (NXQL)).
     const related = relatedCsids(tenant, query)
     records = records.filter((record) => related.has(record.csid))
     applyWorkflow = false

@@ -1,7 +1,7 @@
 /**
  * Temporary download keys, as RS appends them to `get_resource_path` URLs when `$hide_real_filepath` is
  * on (new installs): bound to user, resource and size, valid 24 h by default. Without a valid key
- * `download.php` redirects to the login page (spec resourcespace-api.md §5).
+ * `download.php` redirects to the login page (docs/resourcespace-api.md §Derivatives and downloads).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 

@@ -1,7 +1,7 @@
 /**
  * The RS API functions the simulator answers, with RS's argument handling (named or positional
  * `paramN`, missing = default or `""`, text in an int parameter = 500 with an empty body, unknown
- * function = 200 with an empty body) and RS's answer shapes (spec resourcespace-api.md §1.5, §1.6, §2).
+ * function = 200 with an empty body) and RS's answer shapes (docs/resourcespace-api.md §Signing, §Answers).
  */
 import { downloadUrl, type AccessKeys } from './access-keys.js'
 import { dimensions, displayFileSize, originalFileLength, previewJpeg } from './images.js'

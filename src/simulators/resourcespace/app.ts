@@ -1,5 +1,5 @@
 /**
- * The ResourceSpace simulator: a small Fastify app on loopback that answers like a real RS as the specs
+ * The ResourceSpace simulator: a small Fastify app on loopback that answers like a real RS as docs/resourcespace-api.md
  * record it (signed `GET /api/?…&sign=` and the POST form, the quirks of each function, download URLs
  * with access keys), plus what tests need around it: fault injection per RS function, latency, call
  * counters, a write log and a read-only state page at `GET /__sim/state` (no auth).

@@ -1,6 +1,6 @@
 /**
- * `GET /pages/download.php`, the URL `get_resource_path` hands out (spec resourcespace-api.md §5,
- * rs-real-observed.md §4 and §6.4): real bytes for an existing file; for a missing one RS's 200
+ * `GET /pages/download.php`, the URL `get_resource_path` hands out (docs/resourcespace-api.md
+ * §Derivatives and downloads): real bytes for an existing file; for a missing one RS's 200
  * `image/png` placeholder still named `download.jpg`; a 302 to the login page without a valid access
  * key; `Range` answered with 206.
  */

@@ -1,5 +1,5 @@
 /**
- * RS search semantics as observed on a real RS (spec resourcespace-api.md §3, rs-real-observed.md §4, §6.1):
+ * RS search semantics as observed on a real RS (docs/resourcespace-api.md §Search):
  *
  * - A search string without whitespace is one keyword: `a:x,b:y` finds nothing, `!list1:2,term` ignores
  *   `term`. With whitespace, terms are split on spaces and commas and ANDed.

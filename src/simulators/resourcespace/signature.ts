@@ -1,5 +1,5 @@
 /**
- * RS's side of request signing (spec resourcespace-api.md §1.2), written independently of the client's
+ * RS's side of request signing (docs/resourcespace-api.md §Signing), written independently of the client's
  * `rs-signing.ts` so that a mistake in one is caught by the other. RS takes the raw query string (or a
  * POSTed `query` field), removes `sign`, `authmode` and `pretty` and everything from `&ajax=` on, and
  * compares `sha256_hex(key + rest)` with `sign` using `===` (so uppercase hex fails).

@@ -1,6 +1,6 @@
 /**
- * `update_field(resource, field, value, nodevalues)` as a real RS behaves (spec resourcespace-api.md §2.5,
- * rs-real-observed.md §4 and §5 P5): the answer is only `true` or `false`, and the notorious quirk is
+ * `update_field(resource, field, value, nodevalues)` as a real RS behaves (docs/resourcespace-api.md
+ * §update_field): the answer is only `true` or `false`, and the notorious quirk is
  * kept — an unknown option for a dropdown answers `true` and *empties* the field. Every call is logged,
  * so tests can prove that nothing was written.
  */

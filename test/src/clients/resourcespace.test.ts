@@ -76,7 +76,7 @@ const fieldData = [
   { ref: 94, name: 'keywords', title: 'Keywords', type: 9, required: 0, value: '' }
 ]
 
-t.test('requests are signed exactly as sent (spec worked example)', async (t) => {
+t.test('requests are signed exactly as sent (documented worked example)', async (t) => {
   const { client, sent, reply } = setup(t)
   reply('get_resource_field_data', { data: [{ ref: 88, name: 'accessionnumber', title: 'Accession number', type: 0, value: '2024.1.2', nodes: 282 }] })
   const fields = await client.getResourceFieldData(42)
@@ -103,7 +103,7 @@ t.test('search pages with fetchrows=offset,rows until a short page and never tru
   t.same(rows.map((r) => r.ref), refs)
   t.equal(sent[0], `${signedPath('user=spacelink&function=do_search&search=%21empty101&restypes=13&archive=0&fetchrows=0%2C100&order_by=resourceid&sort=asc')}`)
   t.equal(sent[0], '/api/?user=spacelink&function=do_search&search=%21empty101&restypes=13&archive=0&fetchrows=0%2C100&order_by=resourceid&sort=asc&sign=32030655569831f14e4736c5ab5a7de7aecb6a1d68ecb76fe83c993de7dbce87',
-    'the second worked example of the spec, byte for byte')
+    'the second documented worked example, byte for byte')
   t.equal(new URLSearchParams(sent[1]?.split('?')[1]).get('fetchrows'), '100,100')
   t.equal(sent.length, 2)
 })

@@ -3,10 +3,10 @@ import t from 'tap'
 import { buildRsQuery, signedRsQuery, signRsQuery } from '../../../src/clients/rs-signing.js'
 import { encodeQueryComponent as encodeRsComponent } from '../../../src/util/url.js'
 
-// Worked examples of spec resourcespace-api.md §1.2 (key `testkey123`, hashes computed with sha256sum).
+// Worked examples of docs/resourcespace-api.md §Signing (key `testkey123`, hashes computed with sha256sum).
 const key = 'testkey123'
 
-t.test('the spec\'s worked examples give the exact documented signatures', async (t) => {
+t.test('the documented worked examples give the exact documented signatures', async (t) => {
   const fieldData = buildRsQuery('spacelink', 'get_resource_field_data', [['resource', 42]])
   t.equal(fieldData, 'user=spacelink&function=get_resource_field_data&resource=42')
   t.equal(signRsQuery(key, fieldData), 'a3a1af6b1da1a97b45377be6cd9cae6fbc71eaadb2f9afcbfe9b53783af40597')

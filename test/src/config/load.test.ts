@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '../../..')
 const examplePath = join(root, 'spacelink.example.yaml')
 const fixtures = join(root, 'test/fixtures/config')
 
-// The variables the reference file needs (PRODUCT.md §3: secrets come from the environment).
+// The variables the reference file needs (docs/product.md §Configuration: secrets come from the environment).
 const exampleEnv = {
   RS_API_KEY: 'rs-api-key',
   RS_WEBHOOK_SECRET: 'rs-webhook-secret',

@@ -51,7 +51,7 @@ t.test('plain values and option-list ids are returned as they are', async (t) =>
   t.equal(displayName('antiquities'), 'antiquities')
   t.equal(displayName("O'Keeffe"), "O'Keeffe")
   t.equal(displayName(''), '')
-  t.equal(displayName("urn:cspace:x:y:name(z):item:name(a)''"), '', 'an empty display part is an empty name (as in the spec algorithm)')
+  t.equal(displayName("urn:cspace:x:y:name(z):item:name(a)''"), '', 'an empty display part is an empty name (as in the documented rule)')
   t.ok(isRefName(' urn:cspace:core:x:id(1)'))
   t.notOk(isRefName('antiquities'))
 })
