@@ -48,11 +48,6 @@ async function checkPermissions (config: Config, rs: ResourceSpaceClient, say: (
     if (!await rs.hasPermission(perm)) say('problem', `RS permission ${perm}`, `user '${config.resourcespace.user}' may not ${what}; spacelink needs it`)
     else say('ok', `RS permission ${perm}`, `may ${what}`)
   }
-  const owned = ownedFields(config)
-  const refs = [...new Set(owned.map(([, ref]) => ref).filter((ref): ref is number => typeof ref === 'number'))]
-  for (const ref of refs) {
-    if (await rs.hasPermission(`F${ref}`)) say('problem', `RS permission F${ref}`, `user '${config.resourcespace.user}' may not edit field ${ref}, which spacelink writes`)
-  }
   if (await rs.hasPermission('a')) say('note', 'RS permission a', 'the user has system setup rights; spacelink does not need them (a least-privilege account is safer)')
   else say('ok', 'RS permission a', 'no system setup rights: as it should be, spacelink needs none')
 }
@@ -82,6 +77,17 @@ async function checkInstanceFields (config: Config, rs: ResourceSpaceClient, nam
       else field ??= found
     }
     return { ...(field === undefined ? {} : { field }), missingOn }
+  }
+  // RS `metadata_field_edit_access`: not `F<ref>`, and not `F*` unless `F-<ref>`.
+  const editable = new Map<number, Promise<boolean>>()
+  const mayEdit = async (ref: number): Promise<boolean> => {
+    if (!editable.has(ref)) editable.set(ref, (async () => (!await rs.hasPermission('F*') || await rs.hasPermission(`F-${ref}`)) && !await rs.hasPermission(`F${ref}`))())
+    return await (editable.get(ref) as Promise<boolean>)
+  }
+  const written = new Set<FieldRef>([config.resourcespace.fields.synced, config.resourcespace.fields.status, config.resourcespace.fields.cspaceUrl, ...instance.mapping.map(m => m.rsField)])
+  for (const ref of written) {
+    const { field } = lookup(ref)
+    if (field !== undefined && !await mayEdit(field.ref)) say('problem', `instance ${name} RS permission F${field.ref}`, `user '${config.resourcespace.user}' may not edit '${field.title}' (${field.ref}), which spacelink writes`)
   }
   for (const [role, ref] of ownedFields(config)) {
     const subject = `instance ${name} field ${role} (${String(ref)})`

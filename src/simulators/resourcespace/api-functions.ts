@@ -286,7 +286,7 @@ function searchAnswer (args: Args, ctx: RsApiContext, previews: boolean): unknow
   const archive = args.archive === undefined || args.archive.trim() === '' ? [0] : csvInts(args.archive)
   const query = { search: args.search ?? '', restypes, archive, orderBy: args.order_by ?? 'relevance', sort: args.sort ?? 'desc' }
   const result = runSearch(ctx.store, query)
-  if (!result.ok) return new RawAnswer(403, fieldNotFoundPage)
+  if (!result.ok) return result.reason === 'sql-error' ? phpError : new RawAnswer(403, fieldNotFoundPage)
   const score = result.special ? 0 : '0'
   const sizes = (args.getsizes ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
   const previewExtension = args.previewext === undefined || args.previewext === '' ? 'jpg' : args.previewext

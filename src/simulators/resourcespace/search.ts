@@ -25,6 +25,8 @@ export interface SearchQuery {
 export type SearchResult =
   | { ok: true, resources: RsResource[], special: boolean }
   | { ok: false, reason: 'field-not-found' }
+  /** A real RS fails with an SQL error (its PHP error object) on `!empty<ref>` limited to types the field does not apply to. */
+  | { ok: false, reason: 'sql-error' }
 
 /** Value separators (RS `$config_separators`, plus the comma that joins option names). */
 const separators = /[\s/_.;\-()'"\\?,]+/
@@ -49,8 +51,10 @@ export function runSearch (store: RsStore, query: SearchQuery): SearchResult {
   }
   const terms = words.map((word) => parseTerm(store, word, hasSpace))
   for (const term of terms) {
-    if (term.kind === 'empty' && /^\d+$/.test(term.field) && store.fields.get(Number(term.field)) === undefined) {
-      return { ok: false, reason: 'field-not-found' }
+    if (term.kind === 'empty' && /^\d+$/.test(term.field)) {
+      const field = store.fields.get(Number(term.field))
+      if (field === undefined) return { ok: false, reason: 'field-not-found' }
+      if (query.restypes.length > 0 && !query.restypes.some((type) => store.appliesTo(field, type))) return { ok: false, reason: 'sql-error' }
     }
   }
   const empties = terms.filter((term) => term.kind === 'empty').length

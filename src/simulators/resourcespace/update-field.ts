@@ -43,9 +43,12 @@ function write (store: RsStore, resource: RsResource, field: RsField, value: str
     store.setText(resource, field, value)
     return true
   }
-  const nodes = nodeValues ? nodesByRef(field, value) : nodesByName(store, field, value)
-  if (nodes === undefined) return false
-  if (singleChoiceTypes.has(field.type) && nodes.length > 1) return false
+  // By node ids RS adds to what the field holds, even in a single-choice list (seen on a real RS: a
+  // dropdown then holds "true, false"); by names it replaces, and refuses two names in a single-choice list.
+  const byRef = nodeValues ? nodesByRef(field, value) : undefined
+  if (nodeValues && byRef === undefined) return false
+  const nodes = byRef === undefined ? nodesByName(store, field, value) : [...new Set([...(resource.nodes.get(field.ref) ?? []), ...byRef])]
+  if (!nodeValues && singleChoiceTypes.has(field.type) && nodes.length > 1) return false
   // Unknown names were dropped: an all-unknown value leaves no node, i.e. the field is emptied.
   store.setNodes(resource, field, nodes)
   return true

@@ -54,8 +54,17 @@ t.test('a broken field, a missing option, a free-text date mapping and a missing
   t.match(about('instance art field synced'), /lacks the option\(s\) false/)
   t.match(about('instance film field synced'), /lacks the option\(s\) false/)
   t.match(about('RS permission e0'), /may not edit active resources/)
-  t.match(about('RS permission F91'), /may not edit field 91/)
-  t.equal(problems(findings).length, 7)
+  t.match(about('instance art RS permission F91'), /may not edit 'spacelink status' \(91\), which spacelink writes/)
+  t.match(about('instance film RS permission F91'), /may not edit 'spacelink status'/)
+  t.equal(problems(findings).length, 8)
+})
+
+t.test('a group that may edit no field (F*) is caught, and so are fields given by shortname', async t => {
+  const findings = await check(t, { permissions: 's,g,c,e0,e-2,e-1,v,f*,F*,F-89' })
+  const denied = problems(findings).filter(f => /RS permission F/.test(f.subject)).map(f => f.subject)
+  t.ok(denied.includes('instance art RS permission F91'), 'status')
+  t.ok(denied.includes('instance art RS permission F8'), 'the title, mapped by its shortname')
+  t.notOk(denied.includes('instance art RS permission F89'), 'F-89 allows the synced field')
 })
 
 t.test('RS unreachable or refusing the key: said first, and CS is still checked', async t => {
