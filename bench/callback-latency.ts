@@ -68,7 +68,9 @@ export async function callbackLatency (opts: CallbackOptions): Promise<string> {
           const r = await fire(queryType, connections, opts.durationS)
           const parentCpu = (parentCpuMs() - cpuBefore) / (opts.durationS * 1000)
           const serverCpuAfter = cpuMsOf(server.pid)
-          const serverCpu = serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : (serverCpuAfter - serverCpuBefore) / (opts.durationS * 1000)
+          const serverCpu = serverCpuBefore === undefined || serverCpuAfter === undefined
+            ? undefined
+            : (serverCpuAfter - serverCpuBefore) / (opts.durationS * 1000)
           const to = new Date().toISOString()
           const txs = await store.db.selectFrom('transactions').select(['duration_ms', 'steps', 'outcome'])
             .where('query_type', '=', queryType).where('started_at', '>=', from).where('started_at', '<=', to).where('outcome', 'is not', null).execute()
@@ -79,7 +81,20 @@ export async function callbackLatency (opts: CallbackOptions): Promise<string> {
           const expected = queryType === 'push-resource' ? 'pushed' : 'valid'
           const others = [...outcomes].filter(([o]) => o !== expected)
           if (others.length > 0 || r.non2xx > 0 || r.errors > 0) notes.push(`${queryType} × ${connections} at ${latencyMs} ms: ${r.non2xx} non-2xx, ${r.errors} errors, outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`)
-          rows.push([queryType, String(latencyMs), String(connections), fixed(r.requests.average, 0), fixed(r.latency.p50, 1), fixed(r.latency.p99, 1), fixed(r.latency.mean, 1), fixed(meanUpstream, 1), fixed(r.latency.mean - meanUpstream, 1), String(r['2xx']), serverCpu === undefined ? 'n/a' : `${fixed(100 * serverCpu, 0)} %`, `${fixed(100 * parentCpu, 0)} %`])
+          rows.push([
+            queryType,
+            String(latencyMs),
+            String(connections),
+            fixed(r.requests.average, 0),
+            fixed(r.latency.p50, 1),
+            fixed(r.latency.p99, 1),
+            fixed(r.latency.mean, 1),
+            fixed(meanUpstream, 1),
+            fixed(r.latency.mean - meanUpstream, 1),
+            String(r['2xx']),
+            serverCpu === undefined ? 'n/a' : `${fixed(100 * serverCpu, 0)} %`,
+            `${fixed(100 * parentCpu, 0)} %`
+          ])
         }
       }
       if (pushed > refs.length) notes.push(`at ${latencyMs} ms the ${refs.length} seeded resources ran out: later pushes answered already-pushed`)

@@ -72,7 +72,12 @@ export async function startServerChild (script: string, env: Record<string, stri
       child.kill('SIGTERM')
       await closed
       const line = stdout.split('\n').find(l => l.startsWith('RESULT '))
-      return line === undefined ? { maxRssKb: Number.NaN, close: `no result (stderr: ${stderr.slice(-500)})` } : JSON.parse(line.slice('RESULT '.length)) as { maxRssKb: number, close: string }
+      return line === undefined
+        ? {
+            maxRssKb: Number.NaN,
+            close: `no result (stderr: ${stderr.slice(-500)})`
+          }
+        : JSON.parse(line.slice('RESULT '.length)) as { maxRssKb: number, close: string }
     }
   }
 }

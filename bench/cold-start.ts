@@ -55,7 +55,11 @@ async function timeToReady (command: string, args: string[], env: Record<string,
 /** Compiles src, plugins and routes to a scratch directory (never into the working tree) for the `node` start. */
 async function buildToScratch (): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'spacelink-dist-'))
-  await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out, '--sourceMap', 'false'], { cwd: root })
+  await promisify(execFile)(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out, '--sourceMap', 'false'],
+    { cwd: root }
+  )
     .catch((err: { stdout?: string }) => {
       // Type errors still emit JavaScript; only a missing output is fatal (checked below).
       if (err.stdout === undefined) throw err

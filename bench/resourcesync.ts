@@ -81,7 +81,17 @@ async function harvest (n: number): Promise<{ row: string[], notes: string[] }> 
     if (!peak.close.startsWith('closed')) notes.push(`server ${peak.close}`)
     const slowest = Math.max(...parts.map(p => p.ms))
     return {
-      row: [n.toLocaleString('en'), String(parts.length), entries.toLocaleString('en'), mb(bytes), fixed(index.ms / 1000, 2), fixed(slowest / 1000, 2), fixed(ms / 1000, 1), fixed(entries / (ms / 1000), 0), mbFromKb(peak.maxRssKb)],
+      row: [
+        n.toLocaleString('en'),
+        String(parts.length),
+        entries.toLocaleString('en'),
+        mb(bytes),
+        fixed(index.ms / 1000, 2),
+        fixed(slowest / 1000, 2),
+        fixed(ms / 1000, 1),
+        fixed(entries / (ms / 1000), 0),
+        mbFromKb(peak.maxRssKb)
+      ],
       notes
     }
   } finally {
@@ -98,5 +108,15 @@ export async function resourceSyncHarvest (sizes: number[]): Promise<string> {
     notes.push(...result.notes.map(note => `${n}: ${note}`))
   }
   return table('(5) ResourceSync: a Resource List read through its index (maxListSize 50,000; server in its own process, SQLite)',
-    ['entries', 'parts', 'read', 'MB', 'index s', 'slowest part s', 'total s', 'entries/s', 'server peak RSS MB'], rows) + notes.map(n => `  note: ${n}\n`).join('')
+    [
+      'entries',
+      'parts',
+      'read',
+      'MB',
+      'index s',
+      'slowest part s',
+      'total s',
+      'entries/s',
+      'server peak RSS MB'
+    ], rows) + notes.map(n => `  note: ${n}\n`).join('')
 }

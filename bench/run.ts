@@ -31,7 +31,10 @@ const syncScenarios: SyncScenario[] = full
 
 const parts: Array<{ name: string, run: () => Promise<string> }> = [
   { name: 'sync', run: async () => await syncThroughput(syncScenarios) },
-  { name: 'callback', run: async () => await callbackLatency({ latencies: [0, 20], concurrencies: [1, 8, 32], durationS: full ? 10 : 3, resources: full ? 8000 : 3000 }) },
+  {
+    name: 'callback',
+    run: async () => await callbackLatency({ latencies: [0, 20], concurrencies: [1, 8, 32], durationS: full ? 10 : 3, resources: full ? 8000 : 3000 })
+  },
   { name: 'stream', run: async () => await streamingMemory((full ? 1024 : 100) * 1024 * 1024) },
   { name: 'cold', run: async () => await coldStart(full ? 5 : 3) },
   { name: 'export', run: async () => await packageExport((full ? 1024 : 100) * 1024 * 1024) },

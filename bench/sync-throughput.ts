@@ -49,7 +49,8 @@ export async function syncThroughput (scenarios: SyncScenario[]): Promise<string
       if (r.status !== 'finished' || r.counts.pushed !== s.n || r.total !== s.n) notes.push(`N=${s.n} at ${s.latencyMs} ms: status ${r.status}, counts ${JSON.stringify(r.counts)} ${r.error ?? ''}`)
       rows.push([
         `${s.n}${s.dryRun === true ? ' dry' : ''}`, String(s.latencyMs), String(s.concurrency), fixed(r.runMs / 1000, 1), fixed(rate, 1), fixed(r.runMs / r.total, 2),
-        fixed(total(rs) / r.total, 1), fixed(total(cs) / r.total, 1), fixed(critical, 1), mbFromKb(r.maxRssKb), fixed(r.cpuMs / r.total, 2), fixed(simCpu / r.total, 2),
+        fixed(total(rs) / r.total, 1), fixed(total(cs) / r.total, 1), fixed(critical, 1), mbFromKb(r.maxRssKb),
+        fixed(r.cpuMs / r.total, 2), fixed(simCpu / r.total, 2),
         limit === undefined ? 'n/a' : fixed(limit, 1), limit === undefined ? 'n/a' : `${fixed(100 * rate / limit, 0)} %`
       ])
     } catch (err) {
@@ -59,6 +60,21 @@ export async function syncThroughput (scenarios: SyncScenario[]): Promise<string
     }
   }
   return table('(1) nightly sync throughput (spacelink in its own process; simulators in the parent; CS objects = min(N, 1000))',
-    ['N', 'latency ms', 'conc.', 'wall s', 'items/s', 'ms/item', 'RS calls/item', 'CS calls/item', 'critical calls', 'peak RSS MB', 'CPU ms/item', 'sim CPU ms/item', 'limit items/s', 'of limit'],
+    [
+      'N',
+      'latency ms',
+      'conc.',
+      'wall s',
+      'items/s',
+      'ms/item',
+      'RS calls/item',
+      'CS calls/item',
+      'critical calls',
+      'peak RSS MB',
+      'CPU ms/item',
+      'sim CPU ms/item',
+      'limit items/s',
+      'of limit'
+    ],
     rows) + notes.map(n => `  note: ${n}\n`).join('')
 }

@@ -94,7 +94,10 @@ export async function startLargeFileUpstreams (name: string): Promise<LargeFileU
   const rsUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`
   const cs = await startCollectionSpaceSimulator()
   const dir = await mkdtemp(join(tmpdir(), `spacelink-bench-${name}-`))
-  const config = demoConfigFor({ rs: { ...rs, apiUrl: `${rsUrl}api/` }, cs }, { publicUrl: 'http://127.0.0.1', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
+  const config = demoConfigFor(
+    { rs: { ...rs, apiUrl: `${rsUrl}api/` }, cs },
+    { publicUrl: 'http://127.0.0.1', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` }
+  )
   config.server.logLevel = 'silent'
   config.resourcespace.timeoutMs = 300_000
   for (const instance of Object.values(config.instances)) instance.cspace.timeoutMs = 300_000

@@ -33,7 +33,16 @@ export default fp<AppOptions>(async function securityPlugin (fastify, opts) {
     },
     errorResponseBuilder (_request, context) {
       const wait = Math.max(1, Math.ceil(context.ttl / 1000))
-      return { ...problem(429, 'RATE_LIMITED', 'Too many requests', `limit of ${context.max} requests per ${window} reached; try again in ${wait} s`, { retryAfterSeconds: wait }), statusCode: 429 }
+      return {
+        ...problem(
+          429,
+          'RATE_LIMITED',
+          'Too many requests',
+          `limit of ${context.max} requests per ${window} reached; try again in ${wait} s`,
+          { retryAfterSeconds: wait }
+        ),
+        statusCode: 429
+      }
     }
   })
 }, { name: 'security' })

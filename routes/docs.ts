@@ -7,7 +7,13 @@ import { answer, problems } from '../src/schemas/responses.js'
 const docs: FastifyPluginAsyncTypebox = async function docs (fastify) {
   const page = problemsPage()
   fastify.get('/docs/problems', {
-    schema: { tags: ['operations'], operationId: 'problemDocs', summary: 'Every problem code explained (HTML)', security: [], response: { 200: answer('text/html', Type.String(), 'The problems page'), ...problems(429) } }
+    schema: {
+      tags: ['operations'],
+      operationId: 'problemDocs',
+      summary: 'Every problem code explained (HTML)',
+      security: [],
+      response: { 200: answer('text/html', Type.String(), 'The problems page'), ...problems(429) }
+    }
   }, async function problemDocs (_request, reply) {
     return await reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=3600').send(page)
   })

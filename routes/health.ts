@@ -14,12 +14,24 @@ const ReadySchema = Type.Object({ status: Type.Literal('ready'), database: Type.
 const health: FastifyPluginAsyncTypebox = async function health (fastify) {
   /** GET /health — the process is alive. */
   fastify.get('/health', {
-    schema: { tags: ['operations'], operationId: 'health', summary: 'Liveness (no upstream or database call)', security: [], response: { 200: answer('application/json', HealthSchema, 'Alive') } }
+    schema: {
+      tags: ['operations'],
+      operationId: 'health',
+      summary: 'Liveness (no upstream or database call)',
+      security: [],
+      response: { 200: answer('application/json', HealthSchema, 'Alive') }
+    }
   }, async () => ({ status: 'ok' as const }))
 
   /** GET /ready — config loaded and database reachable; 503 otherwise. */
   fastify.get('/ready', {
-    schema: { tags: ['operations'], operationId: 'ready', summary: 'Readiness of this replica (config and database)', security: [], response: { 200: answer('application/json', ReadySchema, 'Ready'), ...problems(503) } }
+    schema: {
+      tags: ['operations'],
+      operationId: 'ready',
+      summary: 'Readiness of this replica (config and database)',
+      security: [],
+      response: { 200: answer('application/json', ReadySchema, 'Ready'), ...problems(503) }
+    }
   }, async function ready (request, reply) {
     const { store, config } = fastify.spacelink
     try {

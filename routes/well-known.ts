@@ -13,7 +13,13 @@ const wellKnown: FastifyPluginAsyncTypebox = async function wellKnown (fastify) 
   fastify.addHook('onRequest', resourceSyncAccess(fastify))
 
   fastify.get(wellKnownPath, {
-    schema: { tags: ['resourcesync'], operationId: 'resourceSyncSourceDescription', summary: 'ResourceSync Source Description', security: resourceSyncSecurity, response: ResourceSyncResponses },
+    schema: {
+      tags: ['resourcesync'],
+      operationId: 'resourceSyncSourceDescription',
+      summary: 'ResourceSync Source Description',
+      security: resourceSyncSecurity,
+      response: ResourceSyncResponses
+    },
     config: { rateLimit: false }
   }, async function sourceDescription (request, reply) {
     return await sendDocument(request, reply, fastify.resourcesync.sourceDescription(), fastify.spacelink.config.resourcesync.access)

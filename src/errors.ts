@@ -104,7 +104,13 @@ export function upstreamStatus (system: UpstreamSystem, operation: string, statu
       upstreamStatus: statusCode
     })
   }
-  if (statusCode === 403) return upstreamForbidden(system, operation, `${systemName[system]} answered 403 to ${operation}: the user spacelink acts as is not allowed to do this`)
+  if (statusCode === 403) {
+    return upstreamForbidden(
+      system,
+      operation,
+    `${systemName[system]} answered 403 to ${operation}: the user spacelink acts as is not allowed to do this`
+    )
+  }
   const retryable = statusCode >= 500 || statusCode === 429
   const snippet = bodySnippet.trim().slice(0, 200)
   return new UpstreamError({

@@ -16,7 +16,10 @@ import type { DestinationStream } from 'pino'
 
 export async function buildServer (config: Config, extra: Partial<AppOptions> = {}, logStream?: DestinationStream): Promise<FastifyInstance> {
   const server = Fastify({
-    logger: { ...loggerOptions(process.env.LOG_LEVEL ?? config.server.logLevel, logStream !== undefined), ...(logStream === undefined ? {} : { stream: logStream }) },
+    logger: {
+      ...loggerOptions(process.env.LOG_LEVEL ?? config.server.logLevel, logStream !== undefined),
+      ...(logStream === undefined ? {} : { stream: logStream })
+    },
     bodyLimit: config.server.bodyLimit,
     // Loading the route and plugin files can take long on a loaded machine (or under a TypeScript loader): be patient.
     pluginTimeout: 120_000,

@@ -21,7 +21,14 @@ const resourcesync: FastifyPluginAsyncTypebox = async function resourcesync (fas
 
   /** GET /resourcesync/:instance/:document — a Capability List, Resource List, Change List, index or part. */
   fastify.get('/:instance/:document', {
-    schema: { tags: ['resourcesync'], operationId: 'resourceSyncDocument', summary: 'A ResourceSync document of an instance', security: resourceSyncSecurity, params: DocumentParamsSchema, response: ResourceSyncResponses },
+    schema: {
+      tags: ['resourcesync'],
+      operationId: 'resourceSyncDocument',
+      summary: 'A ResourceSync document of an instance',
+      security: resourceSyncSecurity,
+      params: DocumentParamsSchema,
+      response: ResourceSyncResponses
+    },
     config: { rateLimit: false }
   }, async function document (request, reply) {
     return await sendDocument(request, reply, await fastify.resourcesync.document(request.params.instance, request.params.document), access)
@@ -29,7 +36,14 @@ const resourcesync: FastifyPluginAsyncTypebox = async function resourcesync (fas
 
   /** GET /resourcesync/:instance/records/:record — the link record a list entry points to. */
   fastify.get('/:instance/records/:record', {
-    schema: { tags: ['resourcesync'], operationId: 'resourceSyncLinkRecord', summary: 'The link record of one resource (JSON)', security: resourceSyncSecurity, params: RecordParamsSchema, response: ResourceSyncResponses },
+    schema: {
+      tags: ['resourcesync'],
+      operationId: 'resourceSyncLinkRecord',
+      summary: 'The link record of one resource (JSON)',
+      security: resourceSyncSecurity,
+      params: RecordParamsSchema,
+      response: ResourceSyncResponses
+    },
     config: { rateLimit: false }
   }, async function record (request, reply) {
     return await sendDocument(request, reply, await fastify.resourcesync.record(request.params.instance, request.params.record), access)

@@ -94,7 +94,13 @@ export function isEarly (r: Resolved | EarlyOutcome): r is EarlyOutcome {
 export function chooseInstance (config: Config, resourceType: number, requested?: string): string | undefined {
   if (requested !== undefined) {
     if (config.instances[requested] === undefined) {
-      throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${requested}' is configured`, { instances: Object.keys(config.instances) })
+      throw new SpacelinkError(
+        'UNKNOWN_INSTANCE',
+        400,
+        'Unknown instance',
+        `no CollectionSpace instance named '${requested}' is configured`,
+        { instances: Object.keys(config.instances) }
+      )
     }
     return requested
   }
@@ -118,7 +124,12 @@ export function accessionNumberOf (config: Config, instance: InstanceConfig, fie
 
 /** Exactly one non-deleted object with exactly this number is a match; anything else is never guessed. */
 export async function matchObject (cs: CollectionSpaceClient, instance: InstanceConfig, accessionNumber: string): Promise<ObjectMatch> {
-  const found = (await cs.findObjectsByNumber(accessionNumber)).map(o => ({ csid: o.csid, objectNumber: o.objectNumber, url: recordUrl(instance, o.csid), ...(o.title === undefined ? {} : { title: o.title }) }))
+  const found = (await cs.findObjectsByNumber(accessionNumber)).map(o => ({
+    csid: o.csid,
+    objectNumber: o.objectNumber,
+    url: recordUrl(instance, o.csid),
+    ...(o.title === undefined ? {} : { title: o.title })
+  }))
   if (found.length === 0) return { kind: 'not-found' }
   if (found.length > 1) return { kind: 'ambiguous', candidates: found }
   return { kind: 'valid', object: found[0] as CsObjectRef }

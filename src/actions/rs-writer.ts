@@ -124,7 +124,10 @@ export class RsWriter {
       await this.#record([...first, ...marker])
       await this.#deps.unfinished.begin(this.#deps.rsid, set.instance, this.#deps.transactionId)
       if (this.#answered) {
-        this.#deps.log.info({ fields: [...first, ...marker].map(c => c.field) }, 'RS not written: the button was already answered; the next nightly run finishes this write set')
+        this.#deps.log.info(
+          { fields: [...first, ...marker].map(c => c.field) },
+          'RS not written: the button was already answered; the next nightly run finishes this write set'
+        )
         return []
       }
       const written = await mapLimit(first, parallelWrites, async change => await this.#write(change))

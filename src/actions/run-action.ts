@@ -40,9 +40,22 @@ export async function runAction (services: Services, handler: Handler, req: Acti
     syncRunId: req.syncRunId ?? null
   }).catch((err: unknown) => {
     // Without memory spacelink does not act: a push it cannot record could not be made idempotent.
-    throw new SpacelinkError('STORE_UNAVAILABLE', 503, 'spacelink cannot reach its database', 'the action was not started because spacelink cannot record it; try again shortly', {}, { cause: err })
+    throw new SpacelinkError(
+      'STORE_UNAVAILABLE',
+      503,
+      'spacelink cannot reach its database',
+      'the action was not started because spacelink cannot record it; try again shortly',
+      {},
+      { cause: err }
+    )
   })
-  const log = services.log.child({ rsid: req.rsid, queryType: req.queryType, caller: req.caller, transaction: tx.id, ...(req.requestId === undefined ? {} : { reqId: req.requestId }) })
+  const log = services.log.child({
+    rsid: req.rsid,
+    queryType: req.queryType,
+    caller: req.caller,
+    transaction: tx.id,
+    ...(req.requestId === undefined ? {} : { reqId: req.requestId })
+  })
   const memo = opts.memo ?? {}
   const writer = new RsWriter({
     rsid: req.rsid,
@@ -144,14 +157,31 @@ async function record (ctx: ActionContext, settled: Settled, calls: UpstreamCall
   const base = { durationMs, steps: calls, raw: ctx.details.raw, mapped: ctx.details.mapped }
   if (!settled.ok) {
     const err = settled.error
-    await ctx.services.store.transactions.finish(ctx.transactionId, { ...base, outcome: null, httpStatus: err instanceof SpacelinkError ? err.status : 500, message: `${err instanceof Error ? err.message : String(err)}${suffix}` })
+    await ctx.services.store.transactions.finish(
+      ctx.transactionId,
+      {
+        ...base,
+        outcome: null,
+        httpStatus: err instanceof SpacelinkError ? err.status : 500,
+        message: `${err instanceof Error ? err.message : String(err)}${suffix}`
+      }
+    )
     ctx.log.warn({ err, durationMs, upstreamCalls: calls.length }, 'action failed')
     announce(ctx, null, ctx.memo.instanceName ?? ctx.req.instance ?? null, durationMs, calls.length)
     return
   }
   const r = settled.value
   const message = describe(r.outcome, r.detail, r.refused)
-  await ctx.services.store.transactions.finish(ctx.transactionId, { ...base, outcome: r.outcome, httpStatus: r.httpStatus ?? httpStatusOf[r.outcome], message: `${message}${suffix}`, ...(r.instance === null ? {} : { instance: r.instance }) })
+  await ctx.services.store.transactions.finish(
+    ctx.transactionId,
+    {
+      ...base,
+      outcome: r.outcome,
+      httpStatus: r.httpStatus ?? httpStatusOf[r.outcome],
+      message: `${message}${suffix}`,
+      ...(r.instance === null ? {} : { instance: r.instance })
+    }
+  )
   ctx.log.info({ outcome: r.outcome, instance: r.instance, durationMs, upstreamCalls: calls.length }, message)
   announce(ctx, r.outcome, r.instance ?? ctx.req.instance ?? null, durationMs, calls.length)
 }
@@ -159,7 +189,10 @@ async function record (ctx: ActionContext, settled: Settled, calls: UpstreamCall
 /** Tells listeners (metrics) the action ended, after its outcome is stored; their trouble never changes it. */
 function announce (ctx: ActionContext, outcome: string | null, instance: string | null, durationMs: number, upstreamCalls: number): void {
   try {
-    ctx.services.events.emit('action-finished', { queryType: ctx.req.queryType, caller: ctx.req.caller, instance, outcome, durationMs, upstreamCalls, transactionId: ctx.transactionId })
+    ctx.services.events.emit(
+      'action-finished',
+      { queryType: ctx.req.queryType, caller: ctx.req.caller, instance, outcome, durationMs, upstreamCalls, transactionId: ctx.transactionId }
+    )
   } catch (err) {
     ctx.log.warn({ err }, 'an action-finished listener failed')
   }
@@ -175,7 +208,12 @@ async function settle (ctx: ActionContext, handler: Handler): Promise<Settled> {
     let reported = false
     if (err.system === 'collectionspace' || ctx.memo.loaded !== undefined) {
       try {
-        const written = await ctx.writer.commit({ instance, outcome: 'upstream-error', detail: err.message, ...(ctx.req.caller === 'sync' ? { synced: 'false' as const } : {}) })
+        const written = await ctx.writer.commit({
+          instance,
+          outcome: 'upstream-error',
+          detail: err.message,
+          ...(ctx.req.caller === 'sync' ? { synced: 'false' as const } : {})
+        })
         reported = written.length > 0 || ctx.writer.answered
       } catch (reportErr) {
         ctx.log.warn({ err: reportErr }, 'could not write the upstream error into RS')

@@ -29,7 +29,10 @@ export async function respond (reply: FastifyReply, config: Config, caller: Call
     return await reply.code(200).type('text/plain; charset=utf-8').send(`${result.message}\n`)
   }
   if (caller === 'browser') {
-    const html = resultPage(result, { resource: links.resource?.href ?? '', ...(links.record === undefined ? {} : { record: links.record.href }), transaction: links.transaction?.href ?? '' })
+    const html = resultPage(
+      result,
+      { resource: links.resource?.href ?? '', ...(links.record === undefined ? {} : { record: links.record.href }), transaction: links.transaction?.href ?? '' }
+    )
     return await reply.code(result.httpStatus).type('text/html; charset=utf-8').send(html)
   }
   const { transactionId, httpStatus, wroteRs, ...rest } = result

@@ -410,7 +410,15 @@ export class CollectionSpaceClient {
   }
 
   /** POSTs a new record; success is `201` with the new record's absolute URL in `Location`. */
-  private async create (operation: string, path: string, query: Record<string, string>, headers: Record<string, string>, body: string | Readable): Promise<string> {
+  private async create (
+    operation: string,
+    path: string,
+    query: Record<string,
+    string>,
+    headers: Record<string,
+    string>,
+    body: string | Readable
+  ): Promise<string> {
     const res = await this.send(operation, 'POST', path, query, { headers, body })
     if (res.statusCode !== 201 && res.statusCode !== 200) throw failure(res, operation)
     const location = res.headers.location

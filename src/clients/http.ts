@@ -140,7 +140,14 @@ export async function requestText (dispatcher: Dispatcher, req: UpstreamRequest)
     return { statusCode, headers: res.headers, text }
   } catch (err) {
     const translated = translateNetworkError(err, req.system, req.operation)
-    recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: statusCode, ms: elapsed(started), error: (translated as Error).message })
+    recordUpstreamCall({
+      system: req.system,
+      operation: req.operation,
+      method: req.method,
+      status: statusCode,
+      ms: elapsed(started),
+      error: (translated as Error).message
+    })
     throw translated
   }
 }
@@ -162,7 +169,14 @@ export async function requestStream (dispatcher: Dispatcher, req: UpstreamReques
   } catch (err) {
     const translated = translateNetworkError(err, req.system, req.operation)
     if (!(translated instanceof UpstreamError) || translated.upstreamStatus === undefined) {
-      recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: null, ms: elapsed(started), error: (translated as Error).message })
+      recordUpstreamCall({
+        system: req.system,
+        operation: req.operation,
+        method: req.method,
+        status: null,
+        ms: elapsed(started),
+        error: (translated as Error).message
+      })
     }
     throw translated
   }

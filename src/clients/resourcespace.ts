@@ -17,7 +17,19 @@ import { mapLimit } from '../util/concurrency.js'
 import { isRecord } from '../util/records.js'
 import { encodeQueryComponent } from '../util/url.js'
 import { defaultRetryPolicy, requestStream, requestText, withRetry, type RetryPolicy } from './http.js'
-import { interpretAnswer, readPage, toFieldValue, toImageSize, toResourceData, toSearchRow, unexpected, type FieldValue, type ImageSize, type ResourceData, type SearchRow } from './rs-answers.js'
+import {
+  interpretAnswer,
+  readPage,
+  toFieldValue,
+  toImageSize,
+  toResourceData,
+  toSearchRow,
+  unexpected,
+  type FieldValue,
+  type ImageSize,
+  type ResourceData,
+  type SearchRow
+} from './rs-answers.js'
 import { FieldCatalog, asFieldRef, describeField, fixedOptionTypes, refusalOf, type FieldDefinition } from './rs-fields.js'
 import { buildRsQuery, signRsQuery, type RsParam } from './rs-signing.js'
 
@@ -104,11 +116,20 @@ export class ResourceSpaceClient {
   async * searchPages (search: string, opts: SearchOptions = {}): AsyncGenerator<SearchRow[]> {
     const seen = new Set<number>()
     for (let offset = 0; ; offset += this.pageSize) {
-      const answer = await this.call('do_search', [...searchParams(search, opts), ['fetchrows', `${offset},${this.pageSize}`], ['order_by', 'resourceid'], ['sort', 'asc']])
+      const answer = await this.call(
+        'do_search',
+        [...searchParams(search, opts), ['fetchrows', `${offset},${this.pageSize}`], ['order_by', 'resourceid'], ['sort', 'asc']]
+      )
       const page = readPage('do_search', answer)
       const rows = page.rows.filter(isRecord).map((row) => toSearchRow(row, 'do_search'))
       const fresh = rows.filter((row) => !seen.has(row.ref))
-      if (rows.length >= this.pageSize && fresh.length === 0) throw upstreamBadAnswer('resourcespace', 'do_search', 'the same rows again for the next page (paging does not advance)')
+      if (rows.length >= this.pageSize && fresh.length === 0) {
+        throw upstreamBadAnswer(
+          'resourcespace',
+          'do_search',
+          'the same rows again for the next page (paging does not advance)'
+        )
+      }
       for (const row of rows) seen.add(row.ref)
       yield rows
       if (page.complete || page.rows.length < this.pageSize) return
@@ -124,7 +145,10 @@ export class ResourceSpaceClient {
 
   /** The first active resource of a type (one `do_search` row), to learn what its fields look like. */
   async sampleResource (resourceType: number): Promise<number | undefined> {
-    const answer = await this.call('do_search', [...searchParams('', { restypes: [resourceType] }), ['fetchrows', '0,1'], ['order_by', 'resourceid'], ['sort', 'asc']])
+    const answer = await this.call(
+      'do_search',
+      [...searchParams('', { restypes: [resourceType] }), ['fetchrows', '0,1'], ['order_by', 'resourceid'], ['sort', 'asc']]
+    )
     const first = readPage('do_search', answer).rows.find(isRecord)
     return first === undefined ? undefined : toSearchRow(first, 'do_search').ref
   }
@@ -160,7 +184,13 @@ export class ResourceSpaceClient {
    */
   async getResourceFieldData (ref: number): Promise<FieldValue[]> {
     const answer = await this.call('get_resource_field_data', [['resource', ref]])
-    if (answer === false) throw upstreamBadAnswer('resourcespace', 'get_resource_field_data', `false for resource ${ref} (its resource type is hidden from the API user)`)
+    if (answer === false) {
+      throw upstreamBadAnswer(
+        'resourcespace',
+        'get_resource_field_data',
+      `false for resource ${ref} (its resource type is hidden from the API user)`
+      )
+    }
     if (!Array.isArray(answer)) throw unexpected('get_resource_field_data', answer)
     const fields = answer.filter(isRecord).map(toFieldValue)
     for (const field of fields) this.catalog.learn(field)
@@ -198,7 +228,13 @@ export class ResourceSpaceClient {
     const definition = typeof field === 'object' ? field : await this.fieldOfResource(ref, field)
     const refused = await this.refusal(definition, value)
     if (refused !== undefined) {
-      throw new SpacelinkError('RS_VALUE_REFUSED', 422, 'Value not kept by ResourceSpace', `${describeField(definition)}: ${refused}`, { field: definition.ref, value })
+      throw new SpacelinkError(
+        'RS_VALUE_REFUSED',
+        422,
+        'Value not kept by ResourceSpace',
+        `${describeField(definition)}: ${refused}`,
+        { field: definition.ref, value }
+      )
     }
     const answer = await this.call('update_field', [['resource', ref], ['field', definition.ref], ['value', value]])
     if (answer === true) return
@@ -255,7 +291,10 @@ export class ResourceSpaceClient {
    * type and length: RS answers a missing size with 200 and a placeholder PNG named `download.jpg`.
    */
   async download (url: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
-    const res = await requestStream(this.dispatcher, { system: 'resourcespace', operation: 'download', url: new URL(url), method: 'GET', ...(signal === undefined ? {} : { signal }) })
+    const res = await requestStream(
+      this.dispatcher,
+      { system: 'resourcespace', operation: 'download', url: new URL(url), method: 'GET', ...(signal === undefined ? {} : { signal }) }
+    )
     if (res.statusCode >= 300) {
       // dump() reads the (empty) redirect body so the connection can be reused; destroy() would emit an error.
       await res.body.dump().catch(() => {})
@@ -306,7 +345,10 @@ export class ResourceSpaceClient {
       const query = buildRsQuery(this.user, fn, params)
       const sign = signRsQuery(this.key, query)
       const res = query.length <= maxGetQueryLength
-        ? await requestText(this.dispatcher, { system: 'resourcespace', operation: fn, method: 'GET', url: new URL(`${this.apiUrl.href}?${query}&sign=${sign}`) })
+        ? await requestText(
+          this.dispatcher,
+          { system: 'resourcespace', operation: fn, method: 'GET', url: new URL(`${this.apiUrl.href}?${query}&sign=${sign}`) }
+        )
         : await requestText(this.dispatcher, {
           system: 'resourcespace',
           operation: fn,

@@ -17,7 +17,10 @@ export interface FieldDefinition {
   ref: number
   name: string
   title: string
-  /** 0 text, 1 multi-line, 2 checkbox list, 3 dropdown, 4 date(+time), 5 large text, 6 expiry date, 7 tree, 8 rich text, 9 dynamic keywords, 10 date, 12 radio, 14 date range. */
+  /**
+   * 0 text, 1 multi-line, 2 checkbox list, 3 dropdown, 4 date(+time), 5 large text, 6 expiry date, 7 tree,
+   * 8 rich text, 9 dynamic keywords, 10 date, 12 radio, 14 date range.
+   */
   type: number
   required: boolean
 }

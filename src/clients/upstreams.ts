@@ -50,7 +50,14 @@ export function createUpstreams (config: Config, opts: UpstreamOptions = {}): Up
     rs,
     cs: name => {
       const client = csClients.get(name)
-      if (client === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${name}' is configured`)
+      if (client === undefined) {
+        throw new SpacelinkError(
+          'UNKNOWN_INSTANCE',
+          400,
+          'Unknown instance',
+        `no CollectionSpace instance named '${name}' is configured`
+        )
+      }
       return client
     },
     close: async () => {

@@ -120,7 +120,13 @@ export const ResourceSpaceSchema = closedObject({
   user: Type.String({ minLength: 1, description: 'RS user spacelink acts as' }),
   key: Type.String({ minLength: 1, description: "That user's API key (from the environment)" }),
   webhookSecret: Type.Optional(Type.String({ minLength: 1, description: 'The `hash` secret of the api_webhooks buttons (HMAC-SHA256 of the ref)' })),
-  webhookQueryTypes: Type.Array(Type.Union(['validate-cspace-id', 'retrieve-metadata', 'push-resource', 'push-resource-group', 'status'].map(q => Type.Literal(q))), {
+  webhookQueryTypes: Type.Array(Type.Union([
+    'validate-cspace-id',
+    'retrieve-metadata',
+    'push-resource',
+    'push-resource-group',
+    'status'
+  ].map(q => Type.Literal(q))), {
     default: ['validate-cspace-id', 'retrieve-metadata', 'push-resource', 'push-resource-group'],
     uniqueItems: true,
     description: 'What a caller proving itself only with the webhook `hash` may run (the buttons you configured). A hash signs the resource ref alone, so it never allows `force` or `revert`: those need an API key',
@@ -150,7 +156,10 @@ export const CSpaceSchema = closedObject({
 }, { description: 'How to reach this CollectionSpace tenant' })
 
 export const FilenamePatternSchema = closedObject({
-  pattern: Type.String({ minLength: 1, description: 'Regular expression on the original filename; its first capture group (else the whole match) is the raw number' }),
+  pattern: Type.String({
+    minLength: 1,
+    description: 'Regular expression on the original filename; its first capture group (else the whole match) is the raw number'
+  }),
   replace: Type.Array(Type.Tuple([Type.String(), Type.String()], {
     errorMessage: "must be a pair ['regular expression', 'replacement']"
   }), {
@@ -248,10 +257,17 @@ export const SyncSchema = closedObject({
 // monitoring
 // ----------------------------------------------------------------------------------------------------------
 
-const HoursSchema = (description: string, fallback?: number) => Type.Number({ exclusiveMinimum: 0, description, ...(fallback === undefined ? {} : { default: fallback }) })
+const HoursSchema = (description: string, fallback?: number) => Type.Number({
+  exclusiveMinimum: 0,
+  description,
+  ...(fallback === undefined ? {} : { default: fallback })
+})
 
 export const MonitoringSchema = closedObject({
-  metricsToken: Type.String({ default: '', description: 'Bearer token that may read /metrics and nothing else (from the environment); empty: admin keys only' }),
+  metricsToken: Type.String({
+    default: '',
+    description: 'Bearer token that may read /metrics and nothing else (from the environment); empty: admin keys only'
+  }),
   staleAfterHours: HoursSchema('A watched instance (one with a schedule) whose last successful sync ended longer ago than this is stale', 36),
   instances: Type.Record(Type.String({ pattern: INSTANCE_NAME_PATTERN }), closedObject({
     staleAfterHours: HoursSchema('This instance\'s own limit; also watches an instance that has no schedule')

@@ -37,7 +37,11 @@ export function earliestDate (node: XmlValue): DateParts | undefined {
 function isoDate (text: string): DateParts | undefined {
   const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text.trim())
   if (match === null || Number(match[1]) === 0) return undefined
-  return { year: Number(match[1]), ...(match[2] === undefined ? {} : { month: Number(match[2]) }), ...(match[3] === undefined ? {} : { day: Number(match[3]) }) }
+  return {
+    year: Number(match[1]),
+    ...(match[2] === undefined ? {} : { month: Number(match[2]) }),
+    ...(match[3] === undefined ? {} : { day: Number(match[3]) })
+  }
 }
 
 function integer (text: string | undefined): number | undefined {

@@ -90,7 +90,12 @@ export const demoKeys = {
 }
 
 /** The demo configuration for simulators that are already listening, with the demo keys. */
-export function demoConfigFor (sims: { rs: { apiUrl: string, user: string, key: string }, cs: { servicesUrl: string } }, e: Pick<DemoEndpoints, 'databaseUrl'> & Partial<Pick<DemoEndpoints, 'port' | 'publicUrl'>>): Config {
+export function demoConfigFor (
+  sims: { rs: { apiUrl: string, user: string, key: string }, cs: { servicesUrl: string } },
+  e: Pick<DemoEndpoints,
+  'databaseUrl'> & Partial<Pick<DemoEndpoints,
+  'port' | 'publicUrl'>>
+): Config {
   return demoConfig({
     rsApiUrl: sims.rs.apiUrl,
     rsUser: sims.rs.user,

@@ -39,7 +39,10 @@ export async function startDemo (opts: { port?: number, databaseUrl?: string, la
   const url = `http://127.0.0.1:${actualPort}`
   if (actualPort !== port) config.server.publicUrl = url
   // The CLI against the demo (`spacelink sync art --config …`) needs the simulators' ports: write them down.
-  const configFile = join(databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:' ? dirname(databaseUrl.slice('sqlite:'.length)) : tmpdir(), 'spacelink.demo.json')
+  const configFile = join(
+    databaseUrl.startsWith('sqlite:') && databaseUrl !== 'sqlite::memory:' ? dirname(databaseUrl.slice('sqlite:'.length)) : tmpdir(),
+    'spacelink.demo.json'
+  )
   await mkdir(dirname(configFile), { recursive: true })
   await writeFile(configFile, `${JSON.stringify(demoConfigDocument({
     rsApiUrl: rs.apiUrl,

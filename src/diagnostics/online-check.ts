@@ -48,16 +48,34 @@ async function checkPermissions (config: Config, rs: ResourceSpaceClient, say: (
     if (!await rs.hasPermission(perm)) say('problem', `RS permission ${perm}`, `user '${config.resourcespace.user}' may not ${what}; spacelink needs it`)
     else say('ok', `RS permission ${perm}`, `may ${what}`)
   }
-  if (await rs.hasPermission('a')) say('note', 'RS permission a', 'the user has system setup rights; spacelink does not need them (a least-privilege account is safer)')
-  else say('ok', 'RS permission a', 'no system setup rights: as it should be, spacelink needs none')
+  if (await rs.hasPermission('a')) {
+    say(
+      'note',
+      'RS permission a',
+      'the user has system setup rights; spacelink does not need them (a least-privilege account is safer)'
+    )
+  } else say('ok', 'RS permission a', 'no system setup rights: as it should be, spacelink needs none')
 }
 
 function ownedFields (config: Config): Array<[string, FieldRef]> {
   const f = config.resourcespace.fields
-  return [['accessionNumber', f.accessionNumber], ['originalFilename', f.originalFilename], ['synced', f.synced], ['status', f.status], ['cspaceUrl', f.cspaceUrl], ...(f.group === undefined ? [] : [['group', f.group] as [string, FieldRef]])]
+  return [
+    ['accessionNumber', f.accessionNumber],
+    ['originalFilename', f.originalFilename],
+    ['synced', f.synced],
+    ['status', f.status],
+    ['cspaceUrl', f.cspaceUrl],
+    ...(f.group === undefined ? [] : [['group', f.group] as [string, FieldRef]])
+  ]
 }
 
-async function checkInstanceFields (config: Config, rs: ResourceSpaceClient, name: string, instance: InstanceConfig, say: (v: Verdict, s: string, d: string) => void): Promise<void> {
+async function checkInstanceFields (
+  config: Config,
+  rs: ResourceSpaceClient,
+  name: string,
+  instance: InstanceConfig,
+  say: (v: Verdict, s: string, d: string) => void
+): Promise<void> {
   const byType = new Map<number, FieldValue[]>()
   for (const type of instance.resourceTypes) {
     const sample = await rs.sampleResource(type)
@@ -81,40 +99,96 @@ async function checkInstanceFields (config: Config, rs: ResourceSpaceClient, nam
   // RS `metadata_field_edit_access`: not `F<ref>`, and not `F*` unless `F-<ref>`.
   const editable = new Map<number, Promise<boolean>>()
   const mayEdit = async (ref: number): Promise<boolean> => {
-    if (!editable.has(ref)) editable.set(ref, (async () => (!await rs.hasPermission('F*') || await rs.hasPermission(`F-${ref}`)) && !await rs.hasPermission(`F${ref}`))())
+    if (!editable.has(ref)) {
+      editable.set(
+        ref,
+        (async () => (!await rs.hasPermission('F*') || await rs.hasPermission(`F-${ref}`)) && !await rs.hasPermission(`F${ref}`))()
+      )
+    }
     return await (editable.get(ref) as Promise<boolean>)
   }
-  const written = new Set<FieldRef>([config.resourcespace.fields.synced, config.resourcespace.fields.status, config.resourcespace.fields.cspaceUrl, ...instance.mapping.map(m => m.rsField)])
+  const written = new Set<FieldRef>([
+    config.resourcespace.fields.synced,
+    config.resourcespace.fields.status,
+    config.resourcespace.fields.cspaceUrl,
+    ...instance.mapping.map(m => m.rsField)
+  ])
   for (const ref of written) {
     const { field } = lookup(ref)
-    if (field !== undefined && !await mayEdit(field.ref)) say('problem', `instance ${name} RS permission F${field.ref}`, `user '${config.resourcespace.user}' may not edit '${field.title}' (${field.ref}), which spacelink writes`)
+    if (field !== undefined && !await mayEdit(field.ref)) {
+      say(
+        'problem',
+      `instance ${name} RS permission F${field.ref}`,
+      `user '${config.resourcespace.user}' may not edit '${field.title}' (${field.ref}), which spacelink writes`
+      )
+    }
   }
   for (const [role, ref] of ownedFields(config)) {
     const subject = `instance ${name} field ${role} (${String(ref)})`
     const { field, missingOn } = lookup(ref)
-    if (role === 'group' && field === undefined) { say('note', subject, `not on resource types ${instance.resourceTypes.join(', ')}: push-resource-group pushes single resources here`); continue }
-    if (field === undefined) { say('problem', subject, `RS shows no such field on resource types ${instance.resourceTypes.join(', ')} (missing, not applied to those types, or hidden from the user)`); continue }
+    if (role === 'group' && field === undefined) {
+      say(
+        'note',
+        subject,
+      `not on resource types ${instance.resourceTypes.join(', ')}: push-resource-group pushes single resources here`
+      ); continue
+    }
+    if (field === undefined) {
+      say(
+        'problem',
+        subject,
+      `RS shows no such field on resource types ${instance.resourceTypes.join(', ')} (missing, not applied to those types, or hidden from the user)`
+      ); continue
+    }
     if (missingOn.length > 0) say('problem', subject, `${typeName(field)} field '${field.title}' does not apply to resource type(s) ${missingOn.join(', ')}`)
     const wrongType = role === 'synced' ? !fixedOptionTypes.has(field.type) && !textTypes.has(field.type) : (role === 'status' || role === 'cspaceUrl') && !textTypes.has(field.type)
     if (wrongType) { say('problem', subject, `'${field.title}' is a ${typeName(field)} field; spacelink writes text into it`); continue }
     if (role === 'synced' && fixedOptionTypes.has(field.type)) {
       const options = await rs.getFieldOptions(field.ref)
       const missing = ['true', 'false'].filter(o => !options.some(x => x.toLowerCase() === o))
-      if (missing.length > 0) { say('problem', subject, `option list '${field.title}' lacks the option(s) ${missing.join(', ')} (it has: ${options.join(', ')}); RS would empty the field instead`); continue }
+      if (missing.length > 0) {
+        say(
+          'problem',
+          subject,
+        `option list '${field.title}' lacks the option(s) ${missing.join(', ')} (it has: ${options.join(', ')}); RS would empty the field instead`
+        ); continue
+      }
     }
     if (missingOn.length === 0) say('ok', subject, `${typeName(field)} field '${field.title}'`)
   }
   instance.mapping.forEach((rule, index) => {
     const subject = `instance ${name} mapping[${index}] → ${String(rule.rsField)}`
     const { field, missingOn } = lookup(rule.rsField)
-    if (field === undefined) { say('problem', subject, `RS shows no field ${String(rule.rsField)} on resource types ${instance.resourceTypes.join(', ')}`); return }
-    if (missingOn.length > 0) say('problem', subject, `'${field.title}' does not apply to resource type(s) ${missingOn.join(', ')}: those resources never get this value`)
+    if (field === undefined) {
+      say(
+        'problem',
+        subject,
+      `RS shows no field ${String(rule.rsField)} on resource types ${instance.resourceTypes.join(', ')}`
+      ); return
+    }
+    if (missingOn.length > 0) {
+      say(
+        'problem',
+        subject,
+      `'${field.title}' does not apply to resource type(s) ${missingOn.join(', ')}: those resources never get this value`
+      )
+    }
     const kind: RsFieldKind = isDateType(field.type) ? 'date' : fixedOptionTypes.has(field.type) ? 'list' : 'text'
     const problem = mappingProblem(rule.cs, kind)
     if (problem !== undefined) say('problem', subject, `'${field.title}' (${typeName(field)}): spacelink ${problem}`)
-    else if (rule.rsFieldType !== undefined && rule.rsFieldType !== kind) say('problem', subject, `the configuration says rsFieldType ${rule.rsFieldType}, RS says '${field.title}' is a ${typeName(field)} field`)
-    else if (kind === 'list') say('note', subject, `'${field.title}' is an option list: a CS value that is not one of its options is not written (and named in the status field)`)
-    else if (missingOn.length === 0) say('ok', subject, `${typeName(field)} field '${field.title}' ← ${rule.cs}`)
+    else if (rule.rsFieldType !== undefined && rule.rsFieldType !== kind) {
+      say(
+        'problem',
+        subject,
+      `the configuration says rsFieldType ${rule.rsFieldType}, RS says '${field.title}' is a ${typeName(field)} field`
+      )
+    } else if (kind === 'list') {
+      say(
+        'note',
+        subject,
+      `'${field.title}' is an option list: a CS value that is not one of its options is not written (and named in the status field)`
+      )
+    } else if (missingOn.length === 0) say('ok', subject, `${typeName(field)} field '${field.title}' ← ${rule.cs}`)
   })
 }
 
@@ -131,7 +205,11 @@ async function checkCs (config: Config, cs: (instance: string) => CollectionSpac
     }
     try {
       await client.findObjectsByNumber('spacelink-config-check')
-      findings.push({ verdict: 'ok', subject, detail: `user '${instance.cspace.user}' may search collection objects (creating media, blobs and relations is first tried by a push)` })
+      findings.push({
+        verdict: 'ok',
+        subject,
+        detail: `user '${instance.cspace.user}' may search collection objects (creating media, blobs and relations is first tried by a push)`
+      })
     } catch (err) {
       findings.push({ verdict: 'problem', subject, detail: describe(err) })
     }

@@ -37,7 +37,11 @@ export function createArchiveWriter (format: FormatInfo, opts: { comment: string
 }
 
 /** Starts `produce` writing into a new archive and returns the archive's bytes as they are made. */
-export function streamArchive (format: FormatInfo, opts: { comment: string, log: ExportLog, mtime: Date }, produce: (sink: ArchiveSink) => Promise<void>): Readable {
+export function streamArchive (
+  format: FormatInfo,
+  opts: { comment: string, log: ExportLog, mtime: Date },
+  produce: (sink: ArchiveSink) => Promise<void>
+): Readable {
   const writer = createArchiveWriter(format, opts)
   const controller = new AbortController()
   const { signal } = controller

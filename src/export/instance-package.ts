@@ -31,7 +31,12 @@ export function instancePackageName (instance: string, createdAt: Date, format: 
   return { ascii: name, unicode: name }
 }
 
-export function instancePackageStream (services: ExportServices, instance: string, format: FormatInfo, opts: { image: boolean, source: string, log: ExportLog, createdAt: Date }): Readable {
+export function instancePackageStream (
+  services: ExportServices,
+  instance: string,
+  format: FormatInfo,
+  opts: { image: boolean, source: string, log: ExportLog, createdAt: Date }
+): Readable {
   const { log, createdAt, source } = opts
   const prefix = `${instancePackageStem(instance, createdAt)}/`
   return streamArchive(format, { comment: `Created by spacelink [${source}]`, log, mtime: createdAt }, async function produce (sink) {

@@ -94,7 +94,10 @@ export function linkManifest (config: Config, init: {
 }
 
 /** Compares the bytes packaged now with what was recorded at push time, and says so in words. */
-export function derivativeReport (link: LinkRow, found: { path: string, packaged: FileDigest } | { status: 'omitted' | 'unavailable', problem: string }): DerivativeReport {
+export function derivativeReport (
+  link: LinkRow,
+  found: { path: string, packaged: FileDigest } | { status: 'omitted' | 'unavailable', problem: string }
+): DerivativeReport {
   const pushed = { byteLength: link.byteLength, sha256: link.sha256, md5: link.md5, at: link.doneAt }
   const base = { size: link.size, pushed }
   if ('status' in found) return { ...base, status: found.status, path: null, packaged: null, detail: found.problem }

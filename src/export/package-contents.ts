@@ -54,7 +54,13 @@ export async function packagedLink (store: ExportServices['store'], id: string):
   const link = await store.links.get(id)
   if (link === undefined) throw new SpacelinkError('LINK_NOT_FOUND', 404, 'Unknown link', `no link ${id}`)
   if (link.step !== 'done') {
-    throw new SpacelinkError('LINK_NOT_DONE', 409, 'Link not finished', `link ${id} is at step '${link.step}': its push has not finished, so there is nothing complete to package yet`, { step: link.step })
+    throw new SpacelinkError(
+      'LINK_NOT_DONE',
+      409,
+      'Link not finished',
+      `link ${id} is at step '${link.step}': its push has not finished, so there is nothing complete to package yet`,
+      { step: link.step }
+    )
   }
   return link
 }

@@ -44,7 +44,10 @@ export async function writeLinkPackage (sink: ArchiveSink, parts: PackageParts, 
       : { status: 'omitted', problem: 'left out on request (image=false)' })
   }
 
-  const manifest = linkManifest(ctx.config, { createdAt: ctx.createdAt, source: ctx.source, link: parts.link, transactions: parts.transactions, files, derivative, missing: parts.missing })
+  const manifest = linkManifest(
+    ctx.config,
+    { createdAt: ctx.createdAt, source: ctx.source, link: parts.link, transactions: parts.transactions, files, derivative, missing: parts.missing }
+  )
   const path = `${ctx.prefix}manifest.json`
   const digest = await sink.addBytes(path, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'))
   return { manifest: { path, ...digest }, derivative, bytes: files.reduce((sum, f) => sum + f.size, digest.size) }

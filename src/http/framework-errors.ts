@@ -9,7 +9,11 @@ import { problem, problemContentType } from './problem.js'
 
 function clientProblem (code: string | undefined): { status: number, reason: string, body: ReturnType<typeof problem> } {
   if (code === 'HPE_HEADER_OVERFLOW') {
-    return { status: 431, reason: 'Request Header Fields Too Large', body: problem(431, 'HEADERS_TOO_LARGE', 'Request header fields too large', 'the request headers are larger than the server accepts') }
+    return {
+      status: 431,
+      reason: 'Request Header Fields Too Large',
+      body: problem(431, 'HEADERS_TOO_LARGE', 'Request header fields too large', 'the request headers are larger than the server accepts')
+    }
   }
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return { status: 408, reason: 'Request Timeout', body: problem(408, 'REQUEST_TIMEOUT', 'Request timeout', 'the request was not received in time') }

@@ -52,11 +52,21 @@ export function halCollection<T> (init: {
 }
 
 /** Parses `sort=field,dir` against a whitelist; throws a 400-shaped error for anything else. */
-export function parseSort<F extends string> (sort: string | undefined, allowed: readonly F[], fallback: { field: F, dir: 'asc' | 'desc' }): { field: F, dir: 'asc' | 'desc' } {
+export function parseSort<F extends string> (
+  sort: string | undefined,
+  allowed: readonly F[],
+  fallback: { field: F, dir: 'asc' | 'desc' }
+): { field: F, dir: 'asc' | 'desc' } {
   if (sort === undefined || sort === '') return fallback
   const [field, dir = 'asc'] = sort.split(',')
   if (!allowed.includes(field as F)) {
-    throw new SpacelinkError('INVALID_INPUT', 400, 'Invalid input', `sort field must be one of ${allowed.join(', ')}`, { errors: [{ pointer: '/sort', detail: 'unknown sort field' }] })
+    throw new SpacelinkError(
+      'INVALID_INPUT',
+      400,
+      'Invalid input',
+      `sort field must be one of ${allowed.join(', ')}`,
+      { errors: [{ pointer: '/sort', detail: 'unknown sort field' }] }
+    )
   }
   return { field: field as F, dir: dir === 'desc' ? 'desc' : 'asc' }
 }

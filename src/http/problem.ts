@@ -35,7 +35,12 @@ export function problemFromError (err: unknown): Problem {
     return problem(err.status, err.code, err.title, hidden ? 'an internal error occurred' : err.message, err.extra)
   }
   if (isProblem(err)) return stripStatusCode(err)
-  const e = err as { statusCode?: number, code?: string, message?: string, validation?: Array<{ instancePath?: string, message?: string, params?: Record<string, unknown> }> }
+  const e = err as {
+    statusCode?: number,
+    code?: string,
+    message?: string,
+    validation?: Array<{ instancePath?: string, message?: string, params?: Record<string, unknown> }>
+  }
   const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500
   if (e.validation !== undefined) {
     return problem(400, 'INVALID_INPUT', 'Invalid input', e.message, {

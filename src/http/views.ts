@@ -60,7 +60,15 @@ export async function instanceViews (config: Config, store: Store): Promise<Arra
       schedule: i.schedule ?? null,
       lastSuccessfulSyncAt: success?.finishedAt ?? null,
       staleAfterHours: watched.get(name) ?? null,
-      lastRun: last === undefined ? null : { id: last.id, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, href: apiUrl(config, `/api/v1/sync-runs/${last.id}`) }
+      lastRun: last === undefined
+        ? null
+        : {
+            id: last.id,
+            status: last.status,
+            startedAt: last.startedAt,
+            finishedAt: last.finishedAt,
+            href: apiUrl(config, `/api/v1/sync-runs/${last.id}`)
+          }
     }
   }))
 }

@@ -44,6 +44,12 @@ function mapDate (rule: MappingRule, doc: unknown, field: FieldDefinition): Mapp
   }
   // No date: free text at the path, or a group whose display date CS could not structure.
   const text = nodes.map(node => (textOf(node) ?? childText(node, displayDateField) ?? '').trim()).find(t => t !== '')
-  if (text !== undefined) return { ...base, value: text, refused: `'${text}' is free text, not a date RS keeps; map the CS structured date group (e.g. …/objectProductionDateGroup)` }
+  if (text !== undefined) {
+    return {
+      ...base,
+      value: text,
+      refused: `'${text}' is free text, not a date RS keeps; map the CS structured date group (e.g. …/objectProductionDateGroup)`
+    }
+  }
   return rule.blankWhenEmpty ? { ...base, value: '' } : { ...base, skipped: true }
 }

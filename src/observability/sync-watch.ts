@@ -65,7 +65,11 @@ export function createSyncWatch (init: {
     if (lastSuccessAt !== null && h.kind === 'failed') lines.push(`Last successful sync: ${lastSuccessAt}`)
     if (run !== undefined) {
       const counts = Object.entries(run.counts).map(([o, n]) => `${o} ${n}`).join(', ')
-      lines.push(`Last run: ${run.status}, started ${run.startedAt}${counts === '' ? '' : ` (${counts})`}`, `Run: ${runUrl ?? ''}`, `Its transactions: ${transactionsUrl ?? ''}`)
+      lines.push(
+        `Last run: ${run.status}, started ${run.startedAt}${counts === '' ? '' : ` (${counts})`}`,
+        `Run: ${runUrl ?? ''}`,
+        `Its transactions: ${transactionsUrl ?? ''}`
+      )
     }
     if (h.kind !== 'ok') lines.push(`Start a run: POST ${absoluteUrl(config.server.publicUrl, '/api/v1/sync-runs')} {"instance":"${w.instance}"}`)
     return {

@@ -20,7 +20,15 @@ export function chooseSize (available: ImageSize[], preference: string[], reques
   return { problem: `RS has none of the sizes ${wanted.join(', ')}${have === '' ? ' (no previews at all)' : ` (it has ${have})`}` }
 }
 
-const typeOfExtension: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', tif: 'image/tiff', tiff: 'image/tiff', webp: 'image/webp' }
+const typeOfExtension: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  webp: 'image/webp'
+}
 
 export interface OpenDerivative {
   body: Dispatcher.ResponseData['body']

@@ -59,7 +59,17 @@ export async function runPush (job: PushJob): Promise<PushResult> {
     const media = mediaContext(job, version)
     // No unfinished link: CS may still hold this media from a push whose memory was lost; adopt it if its bytes are RS's.
     const orphan = job.newVersion ? undefined : await findMediaByKey(job.cs, identificationKey(job.instance, media))
-    link = await job.links.start({ rsid: job.rsid, instance: job.instanceName, size: job.size.sizeCode, objectCsid: job.object.csid, objectNumber: job.object.objectNumber, filename: job.filename, contentType: null, transactionId: job.transactionId, version })
+    link = await job.links.start({
+      rsid: job.rsid,
+      instance: job.instanceName,
+      size: job.size.sizeCode,
+      objectCsid: job.object.csid,
+      objectNumber: job.object.objectNumber,
+      filename: job.filename,
+      contentType: null,
+      transactionId: job.transactionId,
+      version
+    })
     if (orphan !== undefined) {
       const verdict = await sameBytesAsRs(job, orphan.blobCsid)
       if (isDerivativeProblem(verdict)) return { kind: 'no-derivative', problem: verdict.problem }
@@ -98,7 +108,12 @@ async function uploadBlob (job: PushJob, link: LinkRow, resuming: boolean): Prom
   if (resuming) {
     const earlier = await findOwnBlob(job, link)
     if (isDerivativeProblem(earlier)) return earlier
-    if (earlier !== undefined) return await job.links.update(link.id, { blobCsid: earlier.csid, byteLength: earlier.length, md5: earlier.md5, step: 'blob-created' })
+    if (earlier !== undefined) {
+      return await job.links.update(
+        link.id,
+        { blobCsid: earlier.csid, byteLength: earlier.length, md5: earlier.md5, step: 'blob-created' }
+      )
+    }
   }
   const download = await openDerivative(job.rs, job.size)
   if (isDerivativeProblem(download)) return download
@@ -106,14 +121,25 @@ async function uploadBlob (job: PushJob, link: LinkRow, resuming: boolean): Prom
   download.body.on('error', err => hashing.destroy(err))
   let blobCsid: string
   try {
-    blobCsid = await job.cs.createBlob(download.body.pipe(hashing), { filename: job.filename, contentType: download.contentType, length: download.contentLength })
+    blobCsid = await job.cs.createBlob(
+      download.body.pipe(hashing),
+      { filename: job.filename, contentType: download.contentType, length: download.contentLength }
+    )
   } catch (err) {
     // The answer may be lost after CS stored every byte: remember what was sent, so a resumed push can
     // recognise that blob by its digest.
-    if (hashing.byteLength === download.contentLength) await job.links.update(link.id, { ...hashing.digests(), byteLength: hashing.byteLength, contentType: download.contentType })
+    if (hashing.byteLength === download.contentLength) {
+      await job.links.update(
+        link.id,
+        { ...hashing.digests(), byteLength: hashing.byteLength, contentType: download.contentType }
+      )
+    }
     throw err
   }
-  return await job.links.update(link.id, { blobCsid, byteLength: hashing.byteLength, ...hashing.digests(), contentType: download.contentType, step: 'blob-created' })
+  return await job.links.update(
+    link.id,
+    { blobCsid, byteLength: hashing.byteLength, ...hashing.digests(), contentType: download.contentType, step: 'blob-created' }
+  )
 }
 
 /**
@@ -170,13 +196,17 @@ async function createMediaFromUri (job: PushJob, link: LinkRow, resuming: boolea
   const mediaCsid = earlier?.csid ?? await job.cs.createMedia(mediaFields(job.instance, mediaContext(job, link.version)), { blobUri: job.size.url })
   const blobCsid = earlier?.blobCsid ?? (await job.cs.getMedia(mediaCsid)).blobCsid ?? null
   if (blobCsid !== null) await job.cs.renameBlob(blobCsid, job.filename)
-  return await job.links.update(link.id, { mediaCsid, blobCsid, byteLength: probe.contentLength ?? null, contentType: probe.contentType, step: 'media-created' })
+  return await job.links.update(
+    link.id,
+    { mediaCsid, blobCsid, byteLength: probe.contentLength ?? null, contentType: probe.contentType, step: 'media-created' }
+  )
 }
 
 async function createMedia (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow> {
   const media = mediaContext(job, link.version)
   // A media record an earlier attempt made for this link points at this link's blob; any other is not ours.
-  const earlier = resuming ? (await job.cs.findMedia({ identificationNumber: identificationKey(job.instance, media) })).find(m => m.blobCsid === link.blobCsid) : undefined
+  const found = resuming ? await job.cs.findMedia({ identificationNumber: identificationKey(job.instance, media) }) : []
+  const earlier = found.find(m => m.blobCsid === link.blobCsid)
   const mediaCsid = earlier?.csid ?? await job.cs.createMedia({ ...mediaFields(job.instance, media), 'media_common/blobCsid': link.blobCsid ?? '' })
   return await job.links.update(link.id, { mediaCsid, step: 'media-created' })
 }
@@ -189,7 +219,13 @@ async function relate (job: PushJob, link: LinkRow, direction: 'object-media' | 
     ? [objectCsid, 'CollectionObject', mediaCsid, 'Media']
     : [mediaCsid, 'Media', objectCsid, 'CollectionObject']
   const earlier = resuming ? (await job.cs.listRelations({ sbj: subjectCsid, obj: objectEnd, prd: 'affects' }))[0] : undefined
-  const csid = earlier?.csid ?? await job.cs.createRelation({ subjectCsid, subjectDocumentType, objectCsid: objectEnd, objectDocumentType, predicate: 'affects' })
+  const csid = earlier?.csid ?? await job.cs.createRelation({
+    subjectCsid,
+    subjectDocumentType,
+    objectCsid: objectEnd,
+    objectDocumentType,
+    predicate: 'affects'
+  })
   return await job.links.update(link.id, direction === 'object-media'
     ? { relationObjectMediaCsid: csid, step: 'relation-object-media' }
     : { relationMediaObjectCsid: csid, step: 'relations-created' })

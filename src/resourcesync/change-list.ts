@@ -98,7 +98,17 @@ export function createChangeLists (p: Publication): ChangeLists {
       return {
         contentType: xmlContentType,
         // A closed part's bytes are final; the open one changes with every event added to it.
-        etag: until === undefined ? etagOf('changelist-part', p.publicUrl, instance, part, from, n, total) : etagOf('changelist-part', p.publicUrl, instance, part, from, n, 'closed'),
+        etag: until === undefined
+          ? etagOf('changelist-part', p.publicUrl, instance, part, from, n, total)
+          : etagOf(
+            'changelist-part',
+            p.publicUrl,
+            instance,
+            part,
+            from,
+            n,
+            'closed'
+          ),
         lastModified: w3cTime(await p.history.datetimeOf(instance, last) as string),
         freshness: until === undefined ? 'revalidate' : 'fixed',
         body: streamOf(async function * changeListPart () {

@@ -59,7 +59,10 @@ function outcomeAnswer (description: string) {
 export const CallbackResponses = {
   200: outcomeAnswer('Done, or nothing new (api_webhooks callers get 200 for every outcome written to RS)'),
   201: { ...outcomeAnswer('Pushed: a new media record (Location names the link)'), headers: { location: { type: 'string', description: 'URL of the link' } } },
-  202: { ...outcomeAnswer('The push goes on in the background (Location names the transaction)'), headers: { location: { type: 'string', description: 'URL of the transaction' } } },
+  202: {
+    ...outcomeAnswer('The push goes on in the background (Location names the transaction)'),
+    headers: { location: { type: 'string', description: 'URL of the transaction' } }
+  },
   ...problems(400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 502, 503, 504)
 }
 

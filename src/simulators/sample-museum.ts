@@ -62,21 +62,78 @@ export const samplePeople = {
 const at = '2026-01-15T10:00:00.000Z'
 
 const namedObjects: SampleObject[] = [
-  { tenant: 'art', csid: '87674c8f-296d-4682-a795', objectNumber: '2019.12.3', title: 'Red Hills and Bones', makers: [samplePeople.okeeffe], date: '1941', updatedAt: at },
-  { tenant: 'art', csid: '1a2b3c4d-0001-4000-8001', objectNumber: '2020.1.1', title: 'Portrait of a Collaboration', makers: [samplePeople.okeeffe, samplePeople.stieglitz], date: 'circa 1920', updatedAt: at },
+  {
+    tenant: 'art',
+    csid: '87674c8f-296d-4682-a795',
+    objectNumber: '2019.12.3',
+    title: 'Red Hills and Bones',
+    makers: [samplePeople.okeeffe],
+    date: '1941',
+    updatedAt: at
+  },
+  {
+    tenant: 'art',
+    csid: '1a2b3c4d-0001-4000-8001',
+    objectNumber: '2020.1.1',
+    title: 'Portrait of a Collaboration',
+    makers: [samplePeople.okeeffe, samplePeople.stieglitz],
+    date: 'circa 1920',
+    updatedAt: at
+  },
   // A soft-deleted duplicate next to the live record: the original picked the deleted one.
-  { tenant: 'art', csid: 'dead0000-0001-4000-8001', objectNumber: '1990.12.3', title: 'Untitled (deleted duplicate)', makers: [samplePeople.lange], deleted: true, updatedAt: at },
-  { tenant: 'art', csid: 'c0ffee00-0001-4000-8001', objectNumber: '1990.12.3', title: 'Migrant Mother, Nipomo', makers: [samplePeople.lange], date: '1936', updatedAt: at },
+  {
+    tenant: 'art',
+    csid: 'dead0000-0001-4000-8001',
+    objectNumber: '1990.12.3',
+    title: 'Untitled (deleted duplicate)',
+    makers: [samplePeople.lange],
+    deleted: true,
+    updatedAt: at
+  },
+  {
+    tenant: 'art',
+    csid: 'c0ffee00-0001-4000-8001',
+    objectNumber: '1990.12.3',
+    title: 'Migrant Mother, Nipomo',
+    makers: [samplePeople.lange],
+    date: '1936',
+    updatedAt: at
+  },
   // Two live records with one number: ambiguous, must never be guessed.
   { tenant: 'art', csid: 'a0000001-0001-4000-8001', objectNumber: '2001.5.1', title: 'Study A', makers: [samplePeople.morris], updatedAt: at },
   { tenant: 'art', csid: 'a0000002-0001-4000-8001', objectNumber: '2001.5.1', title: 'Study B', makers: [samplePeople.morris], updatedAt: at },
   // `2024.1.2` must not match `2024.1.2.5` (RS and naive searches match runs of tokens).
-  { tenant: 'art', csid: 'b0000001-0001-4000-8001', objectNumber: '2024.1.2', title: 'Bowl', makers: [samplePeople.grooms], date: 'March 5, 2024', earliest: { year: 2024, month: 3, day: 5 }, updatedAt: at },
+  {
+    tenant: 'art',
+    csid: 'b0000001-0001-4000-8001',
+    objectNumber: '2024.1.2',
+    title: 'Bowl',
+    makers: [samplePeople.grooms],
+    date: 'March 5, 2024',
+    earliest: { year: 2024, month: 3, day: 5 },
+    updatedAt: at
+  },
   { tenant: 'art', csid: 'b0000002-0001-4000-8001', objectNumber: '2024.1.2.5', title: 'Bowl lid', makers: [samplePeople.grooms], updatedAt: at },
   // A number with an apostrophe: has to reach CS escaped and still match exactly.
   { tenant: 'art', csid: 'e0000001-0001-4000-8001', objectNumber: "1985.4'b", title: 'Fragment b', makers: [samplePeople.morris], updatedAt: at },
-  { tenant: 'film', csid: 'f1100000-0001-4000-8001', objectNumber: 'F-1972-03', title: 'Daguerréotypes', makers: [samplePeople.varda], date: '1976', updatedAt: at },
-  { tenant: 'film', csid: 'f1100000-0002-4000-8001', objectNumber: 'F-1962-01', title: 'Cléo de 5 à 7', makers: [samplePeople.varda], date: '1962', updatedAt: at }
+  {
+    tenant: 'film',
+    csid: 'f1100000-0001-4000-8001',
+    objectNumber: 'F-1972-03',
+    title: 'Daguerréotypes',
+    makers: [samplePeople.varda],
+    date: '1976',
+    updatedAt: at
+  },
+  {
+    tenant: 'film',
+    csid: 'f1100000-0002-4000-8001',
+    objectNumber: 'F-1962-01',
+    title: 'Cléo de 5 à 7',
+    makers: [samplePeople.varda],
+    date: '1962',
+    updatedAt: at
+  }
 ]
 
 /** Plain objects that make up the rest of the collection: `2018.3.N`. */
@@ -131,7 +188,14 @@ const plainResources: SampleResource[] = Array.from({ length: 33 }, (_, i) => {
 })
 
 /** A small JPEG scan: RS makes no `scr` for an original smaller than its box, so `pre` is pushed. */
-const smallScan: SampleResource = { ref: 51, resourceType: 1, accessionNumber: '2018.3.30', originalFilename: 'small_scan.jpg', sizes: [], original: { width: 1000, height: 700 } }
+const smallScan: SampleResource = {
+  ref: 51,
+  resourceType: 1,
+  accessionNumber: '2018.3.30',
+  originalFilename: 'small_scan.jpg',
+  sizes: [],
+  original: { width: 1000, height: 700 }
+}
 
 export const sampleResources: SampleResource[] = [...namedResources, ...plainResources, smallScan]
 

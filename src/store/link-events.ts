@@ -54,7 +54,10 @@ export async function nextEventSlot (trx: Transaction<Database>, instance: strin
 }
 
 /** The newest event of one resource: what a harvester currently knows of it. */
-export async function latestEventOf (trx: Transaction<Database>, r: { instance: string, rsid: number, size: string }): Promise<{ change: LinkChange, linkId: string } | undefined> {
+export async function latestEventOf (
+  trx: Transaction<Database>,
+  r: { instance: string, rsid: number, size: string }
+): Promise<{ change: LinkChange, linkId: string } | undefined> {
   const row = await trx.selectFrom('link_events').select(['change', 'link_id'])
     .where('instance', '=', r.instance).where('rsid', '=', r.rsid).where('size', '=', r.size)
     .orderBy('seq', 'desc').limit(1)

@@ -81,7 +81,11 @@ export function isDeadLocalHolder (holder: string): boolean {
   }
 }
 
-export function createLockRepo (engine: Engine, db: Kysely<Database>, settings: LockSettings & { pgConnectionString?: string } = {}): LockRepo & { close(): Promise<void>, poolUse(): PoolUse[] } {
+export function createLockRepo (
+  engine: Engine,
+  db: Kysely<Database>,
+  settings: LockSettings & { pgConnectionString?: string } = {}
+): LockRepo & { close(): Promise<void>, poolUse(): PoolUse[] } {
   const local = new KeyedMutex()
   const pgPool = engine === 'postgres' ? new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }) : undefined
   const holdDatabaseLock = pgPool !== undefined ? advisoryLocker(pgPool) : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)

@@ -50,7 +50,14 @@ async function runMigrator (migrator: Migrator): Promise<{ applied: string[] }> 
   if (error !== undefined) {
     const failed = results.find(r => r.status === 'Error')?.migrationName
     const where = failed === undefined ? '' : ` in ${failed}`
-    throw new SpacelinkError('MIGRATION_FAILED', 500, 'Database migration failed', `migration failed${where}: ${(error as Error).message ?? String(error)}`, {}, { cause: error })
+    throw new SpacelinkError(
+      'MIGRATION_FAILED',
+      500,
+      'Database migration failed',
+      `migration failed${where}: ${(error as Error).message ?? String(error)}`,
+      {},
+      { cause: error }
+    )
   }
   return { applied: results.filter(r => r.status === 'Success').map(r => r.migrationName) }
 }

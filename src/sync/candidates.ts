@@ -70,7 +70,12 @@ export async function findCandidates (services: Services, instanceName: string, 
     const due = opts.retryFailed ? failures : await dueForRetry(services, instanceName, instance, failures, opts.maxAttempts)
     for (const f of due) add({ rsid: f.rsid, kind: 'retry' })
   })
-  if (opts.refresh) await followUp('CollectionSpace objects changed since the last refresh', async () => { await addRefreshed(services, instanceName, instance, add) })
+  if (opts.refresh) {
+    await followUp(
+      'CollectionSpace objects changed since the last refresh',
+      async () => { await addRefreshed(services, instanceName, instance, add) }
+    )
+  }
   return { candidates: [...candidates.values()], warnings }
 }
 
@@ -79,7 +84,13 @@ export async function findCandidates (services: Services, instanceName: string, 
  * attempts; any other failure whose RS resource was modified, or whose accession number's CS object
  * changed, after it failed.
  */
-async function dueForRetry (services: Services, instanceName: string, instance: InstanceConfig, failures: ResourceFailure[], maxAttempts: number): Promise<ResourceFailure[]> {
+async function dueForRetry (
+  services: Services,
+  instanceName: string,
+  instance: InstanceConfig,
+  failures: ResourceFailure[],
+  maxAttempts: number
+): Promise<ResourceFailure[]> {
   const now = services.now().toISOString()
   const upstream = failures.filter(f => f.outcome === 'upstream-error')
   const due = upstream.filter(f => f.attempts < maxAttempts && f.retryAfter !== null && f.retryAfter <= now)

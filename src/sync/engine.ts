@@ -77,14 +77,32 @@ const itemRetries = 2
 
 export async function runSync (services: Services, instanceName: string, opts: SyncOptions = {}): Promise<SyncSummary> {
   const instance = services.config.instances[instanceName]
-  if (instance === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instanceName}' is configured`)
+  if (instance === undefined) {
+    throw new SpacelinkError(
+      'UNKNOWN_INSTANCE',
+      400,
+      'Unknown instance',
+    `no CollectionSpace instance named '${instanceName}' is configured`
+    )
+  }
   const { store, log } = services
   const holder = newHolder()
   const lockTtlMs = opts.lockTtlMs ?? defaultLockTtlMs
   if (!await store.locks.acquireRunLock(instanceName, holder, lockTtlMs)) {
-    throw new SpacelinkError('SYNC_RUNNING', 409, 'A sync run is already in progress', `instance ${instanceName} is being synced by another run; try again when it has finished`)
+    throw new SpacelinkError(
+      'SYNC_RUNNING',
+      409,
+      'A sync run is already in progress',
+      `instance ${instanceName} is being synced by another run; try again when it has finished`
+    )
   }
-  const options = { dryRun: opts.dryRun === true, limit: opts.limit ?? null, refresh: opts.refresh === true, retryFailed: opts.retryFailed === true, concurrency: opts.concurrency ?? services.config.sync.concurrency }
+  const options = {
+    dryRun: opts.dryRun === true,
+    limit: opts.limit ?? null,
+    refresh: opts.refresh === true,
+    retryFailed: opts.retryFailed === true,
+    concurrency: opts.concurrency ?? services.config.sync.concurrency
+  }
   let run: { id: string }
   try {
     await store.syncRuns.interruptStale(instanceName, holder)
@@ -101,11 +119,23 @@ export async function runSync (services: Services, instanceName: string, opts: S
   let warnings: string[] = []
   let lost = false
   const heartbeat = setInterval(() => {
-    store.locks.heartbeatRunLock(instanceName, holder, lockTtlMs).then(ok => { if (!ok) lost = true }, (err: unknown) => log.warn({ err }, 'sync heartbeat failed'))
+    store.locks.heartbeatRunLock(instanceName, holder, lockTtlMs).then(
+      ok => { if (!ok) lost = true },
+      (err: unknown) => log.warn({ err }, 'sync heartbeat failed')
+    )
   }, lockTtlMs / 3)
   heartbeat.unref()
   const summary = (status: SyncSummary['status'], total: number, error?: string): SyncSummary => announce(services, {
-    runId: run.id, instance: instanceName, status, total, counts, failures, warnings, concurrency: options.concurrency, durationMs: Date.now() - started, ...(error === undefined ? {} : { error })
+    runId: run.id,
+    instance: instanceName,
+    status,
+    total,
+    counts,
+    failures,
+    warnings,
+    concurrency: options.concurrency,
+    durationMs: Date.now() - started,
+    ...(error === undefined ? {} : { error })
   })
   let done = 0
   try {
@@ -120,16 +150,38 @@ export async function runSync (services: Services, instanceName: string, opts: S
       counts[result.outcome] = (counts[result.outcome] ?? 0) + 1
       const failed = !isSuccess(result.outcome)
       if (failed) failures.push({ rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message })
-      await store.syncRuns.addItem(run.id, { rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, transactionId: result.transactionId })
+      await store.syncRuns.addItem(
+        run.id,
+        {
+          rsid: candidate.rsid,
+          accessionNumber: result.accessionNumber ?? null,
+          outcome: result.outcome,
+          message: result.message,
+          transactionId: result.transactionId
+        }
+      )
       // A dry run's results say nothing about what a real run would meet.
-      if (!options.dryRun) await store.failures.record({ instance: instanceName, rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message, failed, at: services.now() })
+      if (!options.dryRun) {
+        await store.failures.record({
+          instance: instanceName,
+          rsid: candidate.rsid,
+          accessionNumber: result.accessionNumber ?? null,
+          outcome: result.outcome,
+          message: result.message,
+          failed,
+          at: services.now()
+        })
+      }
       done++
       opts.onProgress?.({ done, total, failures: failures.length, startedAt: started })
     })
     const stopped = opts.signal?.aborted === true && done < total
     const error = stopped ? `stopped by shutdown after ${done} of ${total} item(s); the next run picks up the rest` : undefined
     await store.syncRuns.finish(run.id, { status: stopped ? 'interrupted' : 'finished', counts, warnings, ...(error === undefined ? {} : { error }) })
-    log.info({ instance: instanceName, runId: run.id, total, done, counts, warnings: warnings.length, durationMs: Date.now() - started }, `sync run ${stopped ? 'stopped' : 'finished'}`)
+    log.info(
+      { instance: instanceName, runId: run.id, total, done, counts, warnings: warnings.length, durationMs: Date.now() - started },
+      `sync run ${stopped ? 'stopped' : 'finished'}`
+    )
     return summary(stopped ? 'interrupted' : 'finished', done, error)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
@@ -162,7 +214,14 @@ async function * until (candidates: Candidate[], signal?: AbortSignal): AsyncGen
 }
 
 /** An item whose upstream failed in a way worth retrying is run again after a backoff; the push resumes. */
-async function syncWithRetries (services: Services, instanceName: string, instance: InstanceConfig, candidate: Candidate, runId: string, dryRun: boolean): Promise<ActionResult> {
+async function syncWithRetries (
+  services: Services,
+  instanceName: string,
+  instance: InstanceConfig,
+  candidate: Candidate,
+  runId: string,
+  dryRun: boolean
+): Promise<ActionResult> {
   const refresh = candidate.kind === 'refresh'
   for (let attempt = 0; ; attempt++) {
     const result = await runAction(services, refresh ? refreshItem : pushResource, {

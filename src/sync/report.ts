@@ -55,7 +55,13 @@ export function summaryTable (s: SyncSummary): string {
     lines.push('', table(['outcome', 'count'], outcomes.map(([o, n]) => [o, String(n)])))
   }
   if (s.failures.length > 0) {
-    lines.push('', table(['rsid', 'accession number', 'outcome', 'reason'], s.failures.sort((a, b) => a.rsid - b.rsid).map(f => [String(f.rsid), f.accessionNumber ?? '', f.outcome, f.message])))
+    lines.push(
+      '',
+      table(
+        ['rsid', 'accession number', 'outcome', 'reason'],
+        s.failures.sort((a, b) => a.rsid - b.rsid).map(f => [String(f.rsid), f.accessionNumber ?? '', f.outcome, f.message])
+      )
+    )
   }
   return lines.join('\n') + '\n'
 }

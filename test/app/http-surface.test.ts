@@ -60,8 +60,18 @@ t.test('errors answered before any route runs are problem+json too', async t => 
     ['a malformed header', 'GET /health HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n', 400, 'BAD_REQUEST'],
     ['a bad Content-Length', 'POST /api/v1/callback HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400, 'BAD_REQUEST'],
     ['a URL that cannot be decoded', `GET /api/v1/links/%E0%A4%A HTTP/1.1\r\nHost: x\r\nX-API-Key: ${key}\r\nConnection: close\r\n\r\n`, 400, 'INVALID_INPUT'],
-    ['bad JSON', `POST /api/v1/sync-runs HTTP/1.1\r\nHost: x\r\nX-API-Key: ${key}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{bad}`, 400, 'INVALID_INPUT'],
-    ['an unsupported content type', `POST /api/v1/sync-runs HTTP/1.1\r\nHost: x\r\nX-API-Key: ${key}\r\nContent-Type: application/xml\r\nContent-Length: 3\r\nConnection: close\r\n\r\n<a>`, 415, 'UNSUPPORTED_MEDIA_TYPE']
+    [
+      'bad JSON',
+      `POST /api/v1/sync-runs HTTP/1.1\r\nHost: x\r\nX-API-Key: ${key}\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{bad}`,
+      400,
+      'INVALID_INPUT'
+    ],
+    [
+      'an unsupported content type',
+      `POST /api/v1/sync-runs HTTP/1.1\r\nHost: x\r\nX-API-Key: ${key}\r\nContent-Type: application/xml\r\nContent-Length: 3\r\nConnection: close\r\n\r\n<a>`,
+      415,
+      'UNSUPPORTED_MEDIA_TYPE'
+    ]
   ]
   for (const [name, request, status, code] of cases) {
     const res = await raw(port, request)

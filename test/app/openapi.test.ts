@@ -26,14 +26,31 @@ t.test('every operation has response schemas for success and problems, an id and
     const responses = Object.entries(op.responses ?? {})
     const success = responses.filter(([status]) => /^2/.test(status))
     t.ok(success.length > 0, `${name}: a success response`)
-    for (const [status, r] of responses.filter(([s]) => s !== '304')) t.ok(Object.values(r.content ?? {}).some(c => c.schema !== undefined), `${name} ${status}: has a schema`)
-    for (const [status, r] of responses.filter(([s]) => /^[45]/.test(s))) t.ok(r.content?.['application/problem+json'] !== undefined, `${name} ${status}: problem+json`)
+    for (const [status, r] of responses.filter(([s]) => s !== '304')) {
+      t.ok(
+        Object.values(r.content ?? {}).some(c => c.schema !== undefined),
+      `${name} ${status}: has a schema`
+      )
+    }
+    for (const [status, r] of responses.filter(([s]) => /^[45]/.test(s))) {
+      t.ok(
+        r.content?.['application/problem+json'] !== undefined,
+      `${name} ${status}: problem+json`
+      )
+    }
     t.ok(typeof op.operationId === 'string', `${name}: operationId`)
     t.ok(Array.isArray(op.security), `${name}: security stated`)
   }
   t.same(Object.keys(doc.paths['/api/v1/sync-runs']?.post?.responses ?? {}).filter(s => /^2/.test(s)), ['202'], 'starting a sync run is a 202')
-  const callback = doc.paths['/api/v1/callback']?.post as Operation & { parameters?: Array<{ in: string, name: string }>, requestBody?: { content: Record<string, { schema: { anyOf?: unknown[] } }> } }
-  t.same(callback.parameters?.filter(p => p.in === 'query').map(p => p.name).sort(), ['dry_run', 'force', 'instance', 'query_type', 'reply', 'rsid', 'size', 'transaction'], 'the query string style (hash and key are the security schemes)')
+  const callback = doc.paths['/api/v1/callback']?.post as Operation & {
+    parameters?: Array<{ in: string, name: string }>,
+    requestBody?: { content: Record<string, { schema: { anyOf?: unknown[] } }> }
+  }
+  t.same(
+    callback.parameters?.filter(p => p.in === 'query').map(p => p.name).sort(),
+    ['dry_run', 'force', 'instance', 'query_type', 'reply', 'rsid', 'size', 'transaction'],
+    'the query string style (hash and key are the security schemes)'
+  )
   t.ok(callback.requestBody?.content['application/json'], 'the JSON style')
   t.equal(callback.requestBody?.content['application/x-www-form-urlencoded']?.schema.anyOf?.length, 2, 'the form style and the api_webhooks bare ref')
   t.same(callback.security, [{ bearer: [] }, { apiKey: [] }, { apiKeyQuery: [] }, { webhookHash: [] }])
@@ -60,7 +77,11 @@ t.test('the response schemas drop nothing: each JSON answer equals its view of t
   const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v))
 
   const tx = await store.transactions.get(push.json().transaction)
-  t.same((await h.app.inject({ method: 'GET', url: `/api/v1/transactions/${tx!.id}`, headers: admin })).json(), plain(transactionView(config, tx!, true)), 'one transaction')
+  t.same(
+    (await h.app.inject({ method: 'GET', url: `/api/v1/transactions/${tx!.id}`, headers: admin })).json(),
+    plain(transactionView(config, tx!, true)),
+    'one transaction'
+  )
   const txPage = await store.transactions.list({ page: 0, size: 3, sort: { field: 'startedAt', dir: 'desc' } })
   t.same((await h.app.inject({ method: 'GET', url: '/api/v1/transactions?size=3', headers: admin })).json(),
     plain(halCollection({ publicUrl: config.server.publicUrl, path: '/api/v1/transactions', name: 'transactions', items: txPage.items.map(x => transactionView(config, x, false)), total: txPage.total, paging: { page: 0, size: 3 } })), 'transactions page')

@@ -85,7 +85,11 @@ t.test('the image\'s start and healthcheck commands work on a tree laid out as i
   const app = join(dir, 'app')
   await mkdir(app)
   // As the build stage: compile into dist/; as the runtime stage: dist, node_modules, package.json, the example config.
-  await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', join(app, 'dist')], { cwd: root })
+  await promisify(execFile)(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', join(app, 'dist')],
+    { cwd: root }
+  )
   await symlink(join(root, 'node_modules'), join(app, 'node_modules'))
   await cp(join(root, 'package.json'), join(app, 'package.json'))
   await cp(join(root, 'spacelink.example.yaml'), join(app, 'spacelink.example.yaml'))

@@ -35,7 +35,10 @@ t.test('a request stuck upstream and a half-sent request do not hold close() pas
   const hang = h.cs.faults.add({ match: { operation: 'GET /collectionobjects' }, kind: 'hang' })
   await h.app.listen({ host: '127.0.0.1', port: 0 })
   const port = (h.app.server.address() as net.AddressInfo).port
-  const stuck = fetch(`http://127.0.0.1:${port}/api/v1/callback?rsid=1&query_type=validate-cspace-id`, { method: 'POST', headers: { 'x-api-key': h.keys.button } })
+  const stuck = fetch(
+    `http://127.0.0.1:${port}/api/v1/callback?rsid=1&query_type=validate-cspace-id`,
+    { method: 'POST', headers: { 'x-api-key': h.keys.button } }
+  )
     .then(res => `answered ${res.status}`, () => 'connection cut')
   const slowloris = net.connect(port, '127.0.0.1')
   await new Promise(resolve => slowloris.once('connect', resolve))

@@ -13,7 +13,10 @@ t.test('the demo starts: /health and /ready answer 200', async t => {
   t.equal(health.status, 200)
   const ready = await fetch(`${demo.url}/ready`)
   t.equal(ready.status, 200)
-  const validate = await fetch(`${demo.url}/api/v1/callback?rsid=1&query_type=validate-cspace-id`, { method: 'POST', headers: { 'x-api-key': demoKeys.button, accept: 'application/json' } })
+  const validate = await fetch(
+    `${demo.url}/api/v1/callback?rsid=1&query_type=validate-cspace-id`,
+    { method: 'POST', headers: { 'x-api-key': demoKeys.button, accept: 'application/json' } }
+  )
   t.equal(validate.status, 200, 'a button works against the demo')
   t.equal((await validate.json() as { outcome: string }).outcome, 'valid')
 })

@@ -38,7 +38,11 @@ const exitWithinMs = 120_000
 /** Runs the CLI the way `npx spacelink …` would, without any configuration leaking in from this process. */
 export async function spacelink (args: string[], env: Record<string, string> = {}): Promise<Ran> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPACELINK_') && !(k in exampleEnv)))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...clean, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli.ts', ...args],
+    { cwd: root, env: { ...clean, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })

@@ -46,7 +46,10 @@ export interface HarnessOptions {
 type HarnessServices = NonNullable<Parameters<typeof buildServer>[1]>['services']
 
 export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
-  const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs ?? 0, ...(opts.rsPermissions === undefined ? {} : { permissions: opts.rsPermissions }) })
+  const rs = await startResourceSpaceSimulator({
+    latencyMs: opts.latencyMs ?? 0,
+    ...(opts.rsPermissions === undefined ? {} : { permissions: opts.rsPermissions })
+  })
   t.teardown(() => rs.close())
   const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })
   t.teardown(() => cs.close())

@@ -54,7 +54,16 @@ export interface Walk {
   recordsChecked: number
 }
 
-const capabilities = ['description', 'capabilitylist', 'resourcelist', 'changelist', 'resourcedump', 'changedump', 'resourcedump-manifest', 'changedump-manifest']
+const capabilities = [
+  'description',
+  'capabilitylist',
+  'resourcelist',
+  'changelist',
+  'resourcedump',
+  'changedump',
+  'resourcedump-manifest',
+  'changedump-manifest'
+]
 const utcDatetime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
 const timeAttributes = ['at', 'completed', 'from', 'until', 'datetime']
 const hashToken = /^(md5:[0-9a-f]{32}|sha-1:[0-9a-f]{40}|sha-256:[0-9a-f]{64})$/
@@ -264,7 +273,11 @@ export async function walkResourceSync (fetch: Fetch, wellKnownUrl: string, opts
   return walk
 
   /** A list or an index of lists (the root says which); entries of all parts in the order a client reads them. */
-  async function followList (listUrl: string, capability: string, capabilityListUrl: string): Promise<{ top: RsDoc, entries: RsEntry[], parts: RsDoc[] } | undefined> {
+  async function followList (
+    listUrl: string,
+    capability: string,
+    capabilityListUrl: string
+  ): Promise<{ top: RsDoc, entries: RsEntry[], parts: RsDoc[] } | undefined> {
     const top = await get(listUrl, capability)
     if (top === undefined) return undefined
     await expectLink(top, 'up', 'capabilitylist', 'urlset', capabilityListUrl)

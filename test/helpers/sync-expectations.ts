@@ -38,7 +38,11 @@ export function rsidOfMedia (identificationNumber: string | undefined): number {
 export function assertCsConsistent (t: Test, h: Harness, tenant: string, rsids: number[]): Map<number, string> {
   const cs = h.cs.state(tenant)
   const media = cs.media.filter(m => m.workflowState !== 'deleted')
-  t.same(media.map(m => rsidOfMedia(m.identificationNumber)).sort((a, b) => a - b), [...rsids].sort((a, b) => a - b), `${tenant}: exactly one media per pushed resource`)
+  t.same(
+    media.map(m => rsidOfMedia(m.identificationNumber)).sort((a, b) => a - b),
+    [...rsids].sort((a, b) => a - b),
+    `${tenant}: exactly one media per pushed resource`
+  )
   const blobs = new Set(cs.blobs.map(b => b.csid))
   t.equal(cs.blobs.length, media.length, `${tenant}: as many blobs as media (no orphan blob)`)
   t.same(new Set(media.map(m => m.blobCsid)), blobs, `${tenant}: every blob belongs to one media`)

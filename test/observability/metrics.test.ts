@@ -30,7 +30,11 @@ t.test('/metrics: the metrics token or an admin key; nothing else', async t => {
   t.equal(admin.statusCode, 200)
   t.match(admin.headers['content-type'], /^text\/plain; version=0\.0\.4/)
   t.equal((await h.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } })).statusCode, 200, 'the metrics token')
-  t.equal((await h.app.inject({ method: 'GET', url: '/api/v1/transactions', headers: { authorization: `Bearer ${token}` } })).statusCode, 401, 'the metrics token opens nothing else')
+  t.equal(
+    (await h.app.inject({ method: 'GET', url: '/api/v1/transactions', headers: { authorization: `Bearer ${token}` } })).statusCode,
+    401,
+    'the metrics token opens nothing else'
+  )
 })
 
 t.test('button presses move the action, HTTP and upstream counters by exactly what happened', async t => {
@@ -80,7 +84,11 @@ t.test('a sync run: items by outcome, the run, its duration and the last success
   t.equal(summary.status, 'finished')
   const after = await scrape(h)
   for (const [outcome, n] of Object.entries(summary.counts)) {
-    t.equal(metric(after, 'spacelink_sync_items_total', { instance: 'art', outcome }) - metric(before, 'spacelink_sync_items_total', { instance: 'art', outcome }), n, outcome)
+    t.equal(
+      metric(after, 'spacelink_sync_items_total', { instance: 'art', outcome }) - metric(before, 'spacelink_sync_items_total', { instance: 'art', outcome }),
+      n,
+      outcome
+    )
   }
   t.equal(metric(after, 'spacelink_sync_items_total'), summary.total)
   t.equal(metric(after, 'spacelink_sync_runs_total', { instance: 'art', status: 'finished' }), 1)

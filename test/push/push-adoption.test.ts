@@ -70,7 +70,10 @@ t.test('a media record deleted in CS is not "already pushed": the press says so 
   t.equal(first.statusCode, 201)
   const gone = h.cs.state('art').media[0]?.csid ?? ''
   // A person deletes the media record in CS.
-  const deleted = await request(`${h.cs.servicesUrl}media/${gone}`, { method: 'DELETE', headers: { authorization: `Basic ${Buffer.from('art@spacelink.demo:demo').toString('base64')}` } })
+  const deleted = await request(
+    `${h.cs.servicesUrl}media/${gone}`,
+    { method: 'DELETE', headers: { authorization: `Basic ${Buffer.from('art@spacelink.demo:demo').toString('base64')}` } }
+  )
   await deleted.body.dump()
   t.equal(deleted.statusCode, 200)
   const again = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=push-resource', headers: json(h) })
@@ -88,7 +91,10 @@ t.test('a media record soft-deleted in CS (workflow delete) counts as gone too',
   const h = await startHarness(t)
   await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=5&query_type=push-resource', headers: json(h) })
   const media = h.cs.state('art').media[0]?.csid ?? ''
-  const res = await request(`${h.cs.servicesUrl}media/${media}/workflow/delete`, { method: 'PUT', headers: { authorization: `Basic ${Buffer.from('art@spacelink.demo:demo').toString('base64')}` } })
+  const res = await request(
+    `${h.cs.servicesUrl}media/${media}/workflow/delete`,
+    { method: 'PUT', headers: { authorization: `Basic ${Buffer.from('art@spacelink.demo:demo').toString('base64')}` } }
+  )
   await res.body.dump()
   const again = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=5&query_type=push-resource', headers: json(h) })
   t.equal(again.json().outcome, 'pushed')

@@ -97,7 +97,10 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     await doomed.listen({ host: '127.0.0.1', port: 0 })
     const { port } = doomed.server.address() as AddressInfo
     h.cs.faults.add({ match: { operation: 'POST /relations' }, kind: 'hang', times: 1 })
-    const inFlight = postOverHttp(`http://127.0.0.1:${port}/api/v1/callback?rsid=${redHills.rsid}&query_type=push-resource`, { 'x-api-key': h.keys.button, accept: 'application/json' })
+    const inFlight = postOverHttp(
+      `http://127.0.0.1:${port}/api/v1/callback?rsid=${redHills.rsid}&query_type=push-resource`,
+      { 'x-api-key': h.keys.button, accept: 'application/json' }
+    )
     await until('the push reached POST /relations', () => (h.cs.state().calls['POST /relations'] ?? 0) >= 1)
     // A graceful shutdown (SIGTERM): no new presses, the one in flight ends before pools and database close.
     const closing = doomed.close()

@@ -7,7 +7,13 @@ import { startHarness, type Harness } from '../helpers/harness.js'
 import { proxyFetch, walkResourceSync } from '../helpers/resourcesync-walker.js'
 
 const harvesterKey = 'harvester-key-0123456789'
-const urls = ['/.well-known/resourcesync', '/resourcesync/art/capabilitylist.xml', '/resourcesync/art/resourcelist.xml', '/resourcesync/art/changelist.xml', '/resourcesync/art/records/1-scr.json']
+const urls = [
+  '/.well-known/resourcesync',
+  '/resourcesync/art/capabilitylist.xml',
+  '/resourcesync/art/resourcelist.xml',
+  '/resourcesync/art/changelist.xml',
+  '/resourcesync/art/records/1-scr.json'
+]
 
 async function pushOne (h: Harness): Promise<void> {
   const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback', headers: { authorization: `Bearer ${h.keys.admin}` }, payload: { rsid: 1, query_type: 'push-resource' } })
@@ -46,7 +52,10 @@ t.test('key: only keys of scope resourcesync or admin, and only for private cach
     t.equal((await h.app.inject({ url, headers: { authorization: `Bearer ${h.keys.admin}` } })).statusCode, 200, `${url} with an admin key`)
   }
   t.equal((await h.app.inject({ url: '/api/v1/links', headers: { 'x-api-key': harvesterKey } })).statusCode, 403, 'a harvester key opens nothing else')
-  const walk = await walkResourceSync(proxyFetch(h.app, h.config.server.publicUrl, { 'x-api-key': harvesterKey }), 'http://spacelink.test/.well-known/resourcesync')
+  const walk = await walkResourceSync(
+    proxyFetch(h.app, h.config.server.publicUrl, { 'x-api-key': harvesterKey }),
+    'http://spacelink.test/.well-known/resourcesync'
+  )
   t.same(walk.problems, [], 'a harvester that sends its key can follow everything')
   t.equal(walk.recordsChecked, 1)
 })

@@ -31,16 +31,36 @@ for (const engine of engines) {
     t.test('a harvester discovers every link from the well-known URL, and each record is what the lists say', async t => {
       const first = await walk(h)
       t.same(first.problems, [])
-      t.same(first.capabilityLists, [`${art}capabilitylist.xml`, 'http://spacelink.test/resourcesync/film/capabilitylist.xml'], 'one Capability List per instance')
+      t.same(
+        first.capabilityLists,
+        [`${art}capabilitylist.xml`, 'http://spacelink.test/resourcesync/film/capabilitylist.xml'],
+        'one Capability List per instance'
+      )
       const artSet = first.sets.get(`${art}capabilitylist.xml`)!
       t.same(artSet.resources.map(e => e.loc), [1, 2, 3].map(rsid => `${art}records/${rsid}-scr.json`))
       t.same(described(artSet.changes), ['records/1-scr.json created', 'records/2-scr.json created', 'records/3-scr.json created'])
-      t.same(first.sets.get('http://spacelink.test/resourcesync/film/capabilitylist.xml')!.resources.map(e => e.loc.replace(/.*records\//, '')), ['14-pre.json', '17-pre.json'])
+      t.same(
+        first.sets.get('http://spacelink.test/resourcesync/film/capabilitylist.xml')!.resources.map(e => e.loc.replace(/.*records\//, '')),
+        ['14-pre.json', '17-pre.json']
+      )
       t.equal(first.recordsChecked, 5, 'every record fetched and its hash and length recomputed')
 
       const record = await h.app.inject({ url: '/resourcesync/art/records/2-scr.json' })
       const link = (await h.app.spacelink.store.links.findCurrent(2, 'art', 'scr'))!
-      t.match(record.json(), { rsid: 2, instance: 'art', size: 'scr', version: 1, linkId: link.id, mediaCsid: link.mediaCsid, objectNumber: '2020.1.1', sha256: link.sha256, linkedAt: link.doneAt })
+      t.match(
+        record.json(),
+        {
+          rsid: 2,
+          instance: 'art',
+          size: 'scr',
+          version: 1,
+          linkId: link.id,
+          mediaCsid: link.mediaCsid,
+          objectNumber: '2020.1.1',
+          sha256: link.sha256,
+          linkedAt: link.doneAt
+        }
+      )
       t.equal(record.headers['content-type'], 'application/json')
       t.equal(record.headers.link, `<${wellKnown}>; rel="resourcesync"`, 'the record points harvesters at the Source')
       t.equal(record.headers['content-encoding'], undefined)
@@ -59,10 +79,17 @@ for (const engine of engines) {
       const after = await walk(h)
       t.same(after.problems, [])
       const set = after.sets.get(`${art}capabilitylist.xml`)!
-      t.same(described(set.changes), ['records/1-scr.json created', 'records/2-scr.json created', 'records/3-scr.json created', 'records/2-scr.json updated', 'records/3-scr.json deleted'])
+      t.same(
+        described(set.changes),
+        ['records/1-scr.json created', 'records/2-scr.json created', 'records/3-scr.json created', 'records/2-scr.json updated', 'records/3-scr.json deleted']
+      )
       t.same(set.changes.slice(0, beforeChanges.length), beforeChanges, 'the entries a harvester read before are unchanged')
       const afterBody = (await h.app.inject({ url: '/resourcesync/art/changelist.xml' })).body
-      t.equal(afterBody.slice(0, beforeBody.lastIndexOf('</urlset>')), beforeBody.slice(0, beforeBody.lastIndexOf('</urlset>')), 'byte for byte: new entries are only appended')
+      t.equal(
+        afterBody.slice(0, beforeBody.lastIndexOf('</urlset>')),
+        beforeBody.slice(0, beforeBody.lastIndexOf('</urlset>')),
+        'byte for byte: new entries are only appended'
+      )
       t.same(set.resources.map(e => e.loc), [`${art}records/1-scr.json`, `${art}records/2-scr.json`], 'the deleted resource left the resource list')
       t.not(set.resources[1]!.md?.hash, before.sets.get(`${art}capabilitylist.xml`)!.resources[1]!.md?.hash, 'the updated resource has the new version\'s hash')
       t.equal((await h.app.inject({ url: '/resourcesync/art/records/2-scr.json' })).json().version, 2)

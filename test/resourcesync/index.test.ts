@@ -42,7 +42,11 @@ for (const engine of engines) {
     t.equal(set.resources.length, 41, 'every resource in exactly one part')
     t.equal(set.changeList.root, 'sitemapindex')
     t.same(set.changeList.entries.map(e => e.md?.until === undefined ? 'open' : 'closed'), ['closed', 'closed', 'closed', 'closed', 'closed', 'open'])
-    t.match(set.changeList.entries[0]!.loc, /^http:\/\/spacelink\.test\/museum\/spacelink\/resourcesync\/art\/changelist-\d{8}T\d{6}Z-00001\.xml$/, 'parts live under the prefix and are named by their start time')
+    t.match(
+      set.changeList.entries[0]!.loc,
+      /^http:\/\/spacelink\.test\/museum\/spacelink\/resourcesync\/art\/changelist-\d{8}T\d{6}Z-00001\.xml$/,
+      'parts live under the prefix and are named by their start time'
+    )
     t.equal(set.changeList.entries[0]!.md?.from, set.changeList.md.from, 'the first part starts where the history does')
     t.equal(first.recordsChecked, 41, 'every record fetched and checked')
     const capabilityList = parseRsDocument('', (await get(h, `${base}capabilitylist.xml`)).rawPayload, [])
@@ -68,7 +72,10 @@ for (const engine of engines) {
     t.same(second.problems, [], 'still nothing wrong')
     const grown = second.sets.get(`${base}capabilitylist.xml`)!
     t.equal(grown.resources.length, 41 - 1 + 9)
-    t.same(grown.changes.slice(-11).map(e => `${e.loc.replace(/.*records\//, '')} ${e.md?.change}`).slice(0, 2), ['1003-scr.json updated', '1010-scr.json deleted'])
+    t.same(
+      grown.changes.slice(-11).map(e => `${e.loc.replace(/.*records\//, '')} ${e.md?.change}`).slice(0, 2),
+      ['1003-scr.json updated', '1010-scr.json deleted']
+    )
     for (const { url, res } of closedParts) {
       const again = await get(h, url)
       t.same(again.rawPayload, res.rawPayload, `${url.replace(base, '')}: a closed part is byte for byte the same`)

@@ -58,8 +58,16 @@ t.test('a correct Source passes', async t => {
 })
 
 const breakages: Array<[string, (docs: Map<string, string | Buffer>) => void, RegExp]> = [
-  ['root rs:md after the first entry', d => edit(d, '/rl.xml', /(<rs:md capability="resourcelist"[^>]*\/>)([\s\S]*)(<\/urlset>)/, '$2$1$3'), /root rs:md after the first entry/],
-  ['two root rs:md', d => edit(d, '/rl.xml', '<rs:md capability="resourcelist"', '<rs:md capability="resourcelist"/><rs:md capability="resourcelist"'), /2 root rs:md/],
+  [
+    'root rs:md after the first entry',
+    d => edit(d, '/rl.xml', /(<rs:md capability="resourcelist"[^>]*\/>)([\s\S]*)(<\/urlset>)/, '$2$1$3'),
+    /root rs:md after the first entry/
+  ],
+  [
+    'two root rs:md',
+    d => edit(d, '/rl.xml', '<rs:md capability="resourcelist"', '<rs:md capability="resourcelist"/><rs:md capability="resourcelist"'),
+    /2 root rs:md/
+  ],
   ['no up link', d => edit(d, '/ch.xml', `<rs:ln rel="up" href="${host}/cl.xml"/>`, ''), /0 rs:ln rel="up"/],
   ['up to the wrong document', d => edit(d, '/cl.xml', `href="${host}/.well-known/resourcesync"`, `href="${host}/rl.xml"`), /rel="up" is .*rl\.xml, expected/],
   ['the wrong capability', d => edit(d, '/rl.xml', 'capability="resourcelist"', 'capability="changelist"'), /capability "changelist", expected "resourcelist"/],
@@ -74,10 +82,19 @@ const breakages: Array<[string, (docs: Map<string, string | Buffer>) => void, Re
   ['a wrong length', d => edit(d, '/rl.xml', `length="${record.length}"`, 'length="5"'), /length 5, served/],
   ['a type with parameters', d => edit(d, '/rl.xml', 'type="application/json"', 'type="application/json; charset=utf-8"'), /not a bare media type/],
   ['the same URI twice in a resource list', d => edit(d, '/rl.xml', /(<url>[\s\S]*<\/url>)/, '$1$1'), /listed twice/],
-  ['a resource list the change list disagrees with', d => edit(d, '/ch.xml', /<url><loc>[^<]*\/r\/1\.json<\/loc>[\s\S]*?<\/url>/, ''), /the resource list \(1\) and the change list's surviving resources \(0\) differ/],
+  ['a resource list the change list disagrees with', d => edit(
+    d,
+    '/ch.xml',
+    /<url><loc>[^<]*\/r\/1\.json<\/loc>[\s\S]*?<\/url>/,
+    ''
+  ), /the resource list \(1\) and the change list's surviving resources \(0\) differ/],
   ['a deleted resource that still answers', d => d.set('/r/2.json', '{}'), /deleted, but answered 200/],
   ['a resource on another host', d => edit(d, '/rl.xml', `${host}/r/1.json`, 'http://elsewhere.test/r/1.json'), /on another host than the Source/],
-  ['a capability list listed with the wrong capability', d => edit(d, '/.well-known/resourcesync', 'capability="capabilitylist"', 'capability="resourcelist"'), /is not marked capability="capabilitylist"/],
+  [
+    'a capability list listed with the wrong capability',
+    d => edit(d, '/.well-known/resourcesync', 'capability="capabilitylist"', 'capability="resourcelist"'),
+    /is not marked capability="capabilitylist"/
+  ],
   ['two change lists in one capability list', d => edit(d, '/cl.xml', /(<url><loc>[^<]*ch\.xml<\/loc>[^]*?<\/url>)/, '$1$1'), /more than one changelist/],
   ['an element that does not belong', d => edit(d, '/rl.xml', '<lastmod>', '<title>x</title><lastmod>'), /unexpected <title>/],
   ['not XML', d => d.set('/cl.xml', '<urlset'), /not well-formed XML/]
@@ -97,7 +114,10 @@ t.test('indexes: parts must sort by name in the order listed, link back to their
     <sitemap><loc>${host}/ch-1.xml</loc><rs:md from="2024-12-31T00:00:00Z" until="2025-01-01T00:00:00Z"/></sitemap></sitemapindex>`)
   docs.set('/ch-1.xml', `<urlset ${ns}><rs:ln rel="up" href="${host}/cl.xml"/><rs:md capability="changelist" from="2024-12-31T00:00:00Z" until="2025-01-01T00:00:00Z"/>
     <url><loc>${host}/r/1.json</loc><lastmod>2025-01-01T00:00:00Z</lastmod><rs:md change="created" datetime="2025-01-01T00:00:00Z" ${fixity}/></url></urlset>`)
-  docs.set('/ch-2.xml', `<urlset ${ns}><rs:ln rel="up" href="${host}/cl.xml"/><rs:md capability="changelist" from="2025-01-01T00:00:00Z" until="2025-01-02T00:00:00Z"/></urlset>`)
+  docs.set(
+    '/ch-2.xml',
+    `<urlset ${ns}><rs:ln rel="up" href="${host}/cl.xml"/><rs:md capability="changelist" from="2025-01-01T00:00:00Z" until="2025-01-02T00:00:00Z"/></urlset>`
+  )
   const problems = (await walkResourceSync(serve(docs), `${host}/.well-known/resourcesync`)).problems
   t.ok(problems.some(p => /parts are not listed in the order their names sort/.test(p)))
   t.ok(problems.some(p => /ch-1\.xml: 0 rs:ln rel="index"/.test(p)))

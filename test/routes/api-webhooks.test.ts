@@ -27,7 +27,11 @@ async function rawPost (port: number, target: string, body: string): Promise<Raw
   })
 }
 
-async function listening (t: Parameters<typeof startHarness>[0], opts: HarnessOptions = {}): Promise<{ h: Harness, port: number, button: (queryType: string) => { url: string, secret: string } }> {
+async function listening (t: Parameters<typeof startHarness>[0], opts: HarnessOptions = {}): Promise<{
+  h: Harness,
+  port: number,
+  button: (queryType: string) => { url: string, secret: string }
+}> {
   const h = await startHarness(t, opts)
   await h.app.listen({ host: '127.0.0.1', port: 0 })
   const address = h.app.server.address()
@@ -47,7 +51,11 @@ t.test('a button with a key in its URL (the observed configuration): 200 OK, the
   const press = await h.rs.pressButton(page, { url: `http://127.0.0.1:${port}/api/v1/callback?query_type=validate-cspace-id&key=${h.keys.button}&rsid=` })
   t.equal(press.statusLine, 'HTTP/1.1 200 OK')
   t.equal(press.alert, undefined, 'only "200 OK" is silent in RS')
-  t.match(press.page.loaded.get(91), /spacelink: valid: accession number 2020\.1\.1 is CollectionSpace object/, 'the outcome is in RS before the answer: the person sees it')
+  t.match(
+    press.page.loaded.get(91),
+    /spacelink: valid: accession number 2020\.1\.1 is CollectionSpace object/,
+    'the outcome is in RS before the answer: the person sees it'
+  )
   t.notMatch(press.page.loaded.get(91), /valid: valid/, 'the outcome word once')
   t.same(h.rs.saveEditPage(press.page), { saved: true, errors: [] }, 'nothing was written after the answer: the next save works')
 })

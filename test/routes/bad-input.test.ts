@@ -28,7 +28,13 @@ const cases: Case[] = [
   { name: 'wrong bearer', url: `${cb}?rsid=1&query_type=validate-cspace-id`, headers: { authorization: 'Bearer nope' }, status: 401 },
   { name: 'basic auth instead of a key', url: `${cb}?rsid=1&query_type=validate-cspace-id`, headers: { authorization: 'Basic YTpi' }, status: 401 },
   { name: 'wrong key in the URL', url: `${cb}?rsid=1&query_type=validate-cspace-id&key=nope`, headers: {}, status: 401 },
-  { name: 'hash of another resource', url: `${cb}?rsid=1&query_type=push-resource&hash=${'0'.repeat(64)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '1', status: 401 },
+  {
+    name: 'hash of another resource',
+    url: `${cb}?rsid=1&query_type=push-resource&hash=${'0'.repeat(64)}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: '1',
+    status: 401
+  },
   { name: 'button key on the admin API', method: 'GET', url: '/api/v1/transactions', headers: k, status: 403, code: 'FORBIDDEN' },
   { name: 'button key starting a sync', url: '/api/v1/sync-runs', headers: jsonType, body: '{"instance":"art"}', status: 403 },
   { name: 'missing rsid', url: `${cb}?query_type=validate-cspace-id`, headers: k, status: 400, code: 'INVALID_INPUT' },
@@ -50,7 +56,13 @@ const cases: Case[] = [
   { name: 'dry_run not a boolean', url: `${cb}?rsid=1&query_type=retrieve-metadata&dry_run=perhaps`, headers: k, status: 400 },
   { name: 'force not a boolean', url: `${cb}?rsid=1&query_type=push-resource&force=yes`, headers: k, status: 400 },
   { name: 'revert without transaction', url: `${cb}?rsid=1&query_type=revert`, headers: k, status: 400 },
-  { name: 'revert of an unknown transaction', url: `${cb}?rsid=1&query_type=revert&transaction=00000000-0000-0000-0000-000000000000`, headers: k, status: 404, code: 'TRANSACTION_NOT_FOUND' },
+  {
+    name: 'revert of an unknown transaction',
+    url: `${cb}?rsid=1&query_type=revert&transaction=00000000-0000-0000-0000-000000000000`,
+    headers: k,
+    status: 404,
+    code: 'TRANSACTION_NOT_FOUND'
+  },
   { name: 'bare-ref body differs from the URL', url: `${cb}?rsid=1&query_type=validate-cspace-id`, headers: form, body: '2', status: 400 },
   { name: 'form rsid differs from the URL', url: `${cb}?rsid=1&query_type=validate-cspace-id`, headers: form, body: 'rsid=2', status: 400 },
   { name: 'form with an unknown field', url: cb, headers: form, body: 'rsid=1&query_type=status&x=1', status: 400 },
@@ -72,8 +84,20 @@ const cases: Case[] = [
   { name: 'transaction id with SQL', method: 'GET', url: "/api/v1/transactions/1'%20or%20'1'='1", headers: { 'x-api-key': admin }, status: 400 },
   { name: 'negative page', method: 'GET', url: '/api/v1/transactions?page=-1', headers: { 'x-api-key': admin }, status: 400 },
   { name: 'unknown sort field', method: 'GET', url: '/api/v1/transactions?sort=password,asc', headers: { 'x-api-key': admin }, status: 400 },
-  { name: 'sync of an unknown instance', url: '/api/v1/sync-runs', headers: { 'x-api-key': admin, 'content-type': 'application/json' }, body: '{"instance":"nosuch"}', status: 400 },
-  { name: 'sync with an unknown option', url: '/api/v1/sync-runs', headers: { 'x-api-key': admin, 'content-type': 'application/json' }, body: '{"instance":"art","everything":true}', status: 400 }
+  {
+    name: 'sync of an unknown instance',
+    url: '/api/v1/sync-runs',
+    headers: { 'x-api-key': admin, 'content-type': 'application/json' },
+    body: '{"instance":"nosuch"}',
+    status: 400
+  },
+  {
+    name: 'sync with an unknown option',
+    url: '/api/v1/sync-runs',
+    headers: { 'x-api-key': admin, 'content-type': 'application/json' },
+    body: '{"instance":"art","everything":true}',
+    status: 400
+  }
 ]
 
 t.test('every bad request is a 4xx problem and writes nothing upstream', async t => {

@@ -42,7 +42,12 @@ t.test('2024.1.2 matches exactly, not 2024.1.2.5; an apostrophe number is found'
 
 t.test('422 outcomes: ambiguous lists candidates, not-found, no-accession-number, no instance', async t => {
   const h = await startHarness(t)
-  const cases: Array<[number, string, string]> = [[4, 'ambiguous', 'AMBIGUOUS_OBJECT'], [6, 'not-found', 'OBJECT_NOT_FOUND'], [7, 'no-accession-number', 'NO_ACCESSION_NUMBER'], [13, 'no-instance', 'NO_INSTANCE']]
+  const cases: Array<[number, string, string]> = [
+    [4, 'ambiguous', 'AMBIGUOUS_OBJECT'],
+    [6, 'not-found', 'OBJECT_NOT_FOUND'],
+    [7, 'no-accession-number', 'NO_ACCESSION_NUMBER'],
+    [13, 'no-instance', 'NO_INSTANCE']
+  ]
   for (const [rsid, outcome, code] of cases) {
     const res = await h.app.inject({ method: 'POST', url: `/api/v1/callback?rsid=${rsid}&query_type=validate-cspace-id`, headers: json(h) })
     t.equal(res.statusCode, 422, `${outcome} is 422`)
@@ -166,7 +171,11 @@ t.test('push-resource-group pushes every still of the film to the one object (bl
   t.equal(res.statusCode, 200)
   t.same(res.json().members.map((m: { rsid: number }) => m.rsid), [15, 16], 'the other members, each its own transaction')
   t.match(res.json().message, /^pushed: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 3 pushed$/)
-  t.match(h.rsField(14, status), /pushed: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 3 pushed/, 'the pressed resource\'s status sums up the group')
+  t.match(
+    h.rsField(14, status),
+    /pushed: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 3 pushed/,
+    'the pressed resource\'s status sums up the group'
+  )
   const state = h.cs.state('film')
   t.equal(state.media.length, 3)
   t.equal(state.relations.length, 6)
@@ -201,7 +210,10 @@ t.test('a CS outage is an upstream-error said in RS; the JSON caller gets 502/50
 })
 
 t.test('a CS value that is not an option of an RS list field is left out; the other fields are written and the status says why', async t => {
-  const h = await startHarness(t, { configure: c => { c.instances.art?.mapping.push({ rsField: 89, cs: 'collectionobjects_common/titleGroupList/titleGroup/title', join: '; ', blankWhenEmpty: false }) } })
+  const h = await startHarness(
+    t,
+    { configure: c => { c.instances.art?.mapping.push({ rsField: 89, cs: 'collectionobjects_common/titleGroupList/titleGroup/title', join: '; ', blankWhenEmpty: false }) } }
+  )
   const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=retrieve-metadata', headers: json(h) })
   t.equal(res.statusCode, 200)
   t.equal(h.rsField(2, 92), "Georgia O'Keeffe; Alfred Stieglitz", 'the other fields were written')
@@ -219,7 +231,11 @@ t.test('a refused revert says so in RS', async t => {
   h.editRsField(2, 'creator', 'Someone else')
   const undo = await h.app.inject({ method: 'POST', url: `/api/v1/callback?rsid=2&query_type=revert&transaction=${done.json().transaction as string}`, headers: json(h) })
   t.equal(undo.statusCode, 409)
-  t.match(h.rsField(2, status), /conflict: not reverted: Creator changed in RS since transaction/, 'the status field, rewritten by validate since, is no reason to refuse; creator is')
+  t.match(
+    h.rsField(2, status),
+    /conflict: not reverted: Creator changed in RS since transaction/,
+    'the status field, rewritten by validate since, is no reason to refuse; creator is'
+  )
 })
 
 t.test('a download answered by a login redirect or an HTML page is no-derivative (422) and nothing reaches CS', async t => {
@@ -249,6 +265,10 @@ t.test('push-resource-group: a member that fails does not stop the others', asyn
   t.ok(members.every(m => m.transaction !== ''), 'every member, failed or not, has its transaction')
   t.equal(h.cs.state('film').media.length, 2, 'the member after the failure and the pressed one were pushed')
   t.equal(res.json().outcome, 'upstream-error', 'the group reports its failure')
-  t.match(h.rsField(14, status), /upstream-error: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 2 pushed, 1 upstream-error; failed: resource 15 \(upstream-error\)/, 'the person reads which member failed')
+  t.match(
+    h.rsField(14, status),
+    /upstream-error: group of 3 resource\(s\) to CollectionSpace object F-1972-03: 2 pushed, 1 upstream-error; failed: resource 15 \(upstream-error\)/,
+    'the person reads which member failed'
+  )
   t.equal(h.rsField(14, synced), 'true', 'the pressed resource itself was pushed')
 })

@@ -26,7 +26,13 @@ interface Manifest {
   link: { id: string, rsid: number, sha256: string, byteLength: number, objectNumber: string }
   transactions: Array<{ id: string, role: string, queryType: string }>
   files: ManifestFile[]
-  derivative: { status: string, path: string | null, pushed: { sha256: string | null, byteLength: number | null }, packaged: { sha256: string, size: number } | null, detail: string }
+  derivative: {
+    status: string,
+    path: string | null,
+    pushed: { sha256: string | null, byteLength: number | null },
+    packaged: { sha256: string, size: number } | null,
+    detail: string
+  }
   missing: Array<{ path: string, reason: string }>
 }
 
@@ -60,7 +66,11 @@ function checkManifest (t: Test, archive: ReadArchive, dir = ''): Manifest {
   t.same(manifest.files.map(f => f.path).sort(), others.map(e => e.name.slice(dir.length)).sort(), 'the manifest lists every other file, and only those')
   for (const file of manifest.files) {
     const found = entry(archive, dir + file.path)
-    t.same({ size: found.size, sha256: found.sha256, md5: found.md5 }, { size: file.size, sha256: file.sha256, md5: file.md5 }, `${file.path}: size, sha-256 and md5 as the manifest states`)
+    t.same(
+      { size: found.size, sha256: found.sha256, md5: found.md5 },
+      { size: file.size, sha256: file.sha256, md5: file.md5 },
+      `${file.path}: size, sha-256 and md5 as the manifest states`
+    )
   }
   return manifest
 }
@@ -132,10 +142,17 @@ t.test('the package holds the CS record as received, the media record, the RS fi
   t.match(entry(archive, 'cspace/media.xml').text, /<identificationNumber>RS-2-scr<\/identificationNumber>/)
   const fields = JSON.parse(entry(archive, 'resourcespace/fields.json').text ?? '[]') as Array<{ name: string, value: string }>
   t.equal(fields.find(f => f.name === 'creator')?.value, "Georgia O'Keeffe; Alfred Stieglitz")
-  const mapped = JSON.parse(entry(archive, 'mapped.json').text ?? '{}') as { mapped: Record<string, string>, writes: Array<{ field: string, previous: string, value: string, queryType: string }> }
+  const mapped = JSON.parse(entry(archive, 'mapped.json').text ?? '{}') as {
+    mapped: Record<string,
+    string>,
+    writes: Array<{ field: string, previous: string, value: string, queryType: string }>
+  }
   t.equal(mapped.mapped.title, 'Portrait of a Collaboration')
   const title = mapped.writes.find(w => w.field === 'title' || w.field === '8')
-  t.same({ previous: title?.previous, value: title?.value, queryType: title?.queryType }, { previous: '', value: 'Portrait of a Collaboration', queryType: 'retrieve-metadata' })
+  t.same(
+    { previous: title?.previous, value: title?.value, queryType: title?.queryType },
+    { previous: '', value: 'Portrait of a Collaboration', queryType: 'retrieve-metadata' }
+  )
   t.ok(mapped.writes.some(w => w.queryType === 'push-resource'), 'the push\'s own writes (synced, status) too')
 })
 
@@ -296,13 +313,22 @@ t.test('whole-instance export: every finished link under one prefix, one top-lev
   t.ok(archive.entries.every(e => e.name.startsWith(`${prefix}/`)), 'everything under one prefix')
   const last = archive.entries[archive.entries.length - 1]
   t.equal(last?.name, `${prefix}/manifest.json`, 'the top-level manifest is the last entry')
-  const top = JSON.parse(last?.text ?? '{}') as { instance: string, counts: Record<string, number>, links: Array<{ id: string, path: string, manifest: ManifestFile, derivative: string }> }
+  const top = JSON.parse(last?.text ?? '{}') as {
+    instance: string,
+    counts: Record<string,
+    number>,
+    links: Array<{ id: string, path: string, manifest: ManifestFile, derivative: string }>
+  }
   t.equal(top.instance, 'art')
   t.same(top.links.map(l => l.id).sort(), [...ids].sort(), 'exactly the art links')
   t.match(top.counts, { links: 3, packaged: 3, failed: 0, unchanged: 2, unavailable: 1 })
   for (const l of top.links) {
     const m = entry(archive, `${prefix}/${l.manifest.path}`)
-    t.same({ size: m.size, sha256: m.sha256, md5: m.md5 }, { size: l.manifest.size, sha256: l.manifest.sha256, md5: l.manifest.md5 }, `${l.path}: its manifest's digest`)
+    t.same(
+      { size: m.size, sha256: m.sha256, md5: m.md5 },
+      { size: l.manifest.size, sha256: l.manifest.sha256, md5: l.manifest.md5 },
+      `${l.path}: its manifest's digest`
+    )
     const manifest = checkManifest(t, archive, `${prefix}/${l.path}`)
     t.equal(manifest.link.id, l.id)
     t.equal(manifest.derivative.status, l.derivative)
@@ -318,7 +344,12 @@ t.test('whole-instance export: a link whose RS data cannot be read is listed as 
   h.rs.faults.add({ match: req => req.operation === 'get_resource_field_data', kind: 'status', status: 500, times: 3 })
   const { archive } = await download(h, '/api/v1/links/package.zip?instance=art')
   const last = archive.entries[archive.entries.length - 1]
-  const top = JSON.parse(last?.text ?? '{}') as { counts: Record<string, number>, failed: Array<{ rsid: number, problem: string }>, links: Array<{ path: string }> }
+  const top = JSON.parse(last?.text ?? '{}') as {
+    counts: Record<string,
+    number>,
+    failed: Array<{ rsid: number, problem: string }>,
+    links: Array<{ path: string }>
+  }
   t.match(top.counts, { links: 2, packaged: 1, failed: 1 })
   t.match(top.failed, [{ problem: /ResourceSpace answered 500/ }])
   t.equal(archive.entries.filter(e => e.name.endsWith('/manifest.json')).length, 2, 'one link manifest and the top-level one')

@@ -26,7 +26,11 @@ t.test('revert restores what RS allows, names what it refuses (a required title 
   t.match(h.rsField(2, status), /reverted: 2 field\(s\).*not written: Title: RS requires a value/, 'the status sentence names what was not restored')
   t.notOk(h.rs.state().writes.slice(writesBefore).some(w => String(w.field) === '8'), 'RS was never asked to blank the title')
   const tx = await h.app.inject({ method: 'GET', url: `/api/v1/transactions/${undo.json().transaction as string}`, headers: json(h) })
-  t.equal(tx.json().rsWrites.find((w: { field: string }) => w.field === 'spacelinkstatus')?.value, h.rsField(2, status), 'the log names the status sentence really written')
+  t.equal(
+    tx.json().rsWrites.find((w: { field: string }) => w.field === 'spacelinkstatus')?.value,
+    h.rsField(2, status),
+    'the log names the status sentence really written'
+  )
 
   const again = await h.app.inject({ method: 'POST', url: `/api/v1/callback?rsid=2&query_type=revert&transaction=${id}`, headers: json(h) })
   t.equal(again.statusCode, 200, 'not a 409 blaming spacelink\'s own revert')
@@ -34,7 +38,10 @@ t.test('revert restores what RS allows, names what it refuses (a required title 
 })
 
 t.test('a value that is not one of a list field\'s options: named, not written, not counted; a press with nothing else answers unchanged', async t => {
-  const h = await startHarness(t, { configure: c => { if (c.instances.art !== undefined) c.instances.art.mapping = [{ rsField: 89, cs: 'collectionobjects_common/titleGroupList/titleGroup/title', join: '; ', blankWhenEmpty: false }] } })
+  const h = await startHarness(
+    t,
+    { configure: c => { if (c.instances.art !== undefined) c.instances.art.mapping = [{ rsField: 89, cs: 'collectionobjects_common/titleGroupList/titleGroup/title', join: '; ', blankWhenEmpty: false }] } }
+  )
   for (let press = 1; press <= 2; press++) {
     const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=retrieve-metadata', headers: json(h) })
     t.equal(res.statusCode, 200)

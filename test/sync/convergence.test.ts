@@ -14,7 +14,10 @@ import { artPushed, assertCsConsistent, expectedFailures, prng, status, synced, 
 const day = 24 * 60 * 60 * 1000
 
 /** A harness whose clock the test moves a night at a time. */
-async function nights (t: Parameters<typeof startHarness>[0], opts: HarnessOptions = {}): Promise<{ h: Awaited<ReturnType<typeof startHarness>>, nextNight: () => void }> {
+async function nights (t: Parameters<typeof startHarness>[0], opts: HarnessOptions = {}): Promise<{
+  h: Awaited<ReturnType<typeof startHarness>>,
+  nextNight: () => void
+}> {
   let now = Date.parse('2030-03-01T02:00:00Z')
   const h = await startHarness(t, { ...opts, services: { now: () => new Date(now) } })
   return { h, nextNight: () => { now += day } }

@@ -2,7 +2,19 @@
 import t from 'tap'
 import { runSync } from '../../src/sync/engine.js'
 import { startHarness } from '../helpers/harness.js'
-import { synced, csUrl, status, creator, title, expectedFailures, artCandidates, artPushed, itemOutcomes, rsidOfMedia, assertCsConsistent } from '../helpers/sync-expectations.js'
+import {
+  synced,
+  csUrl,
+  status,
+  creator,
+  title,
+  expectedFailures,
+  artCandidates,
+  artPushed,
+  itemOutcomes,
+  rsidOfMedia,
+  assertCsConsistent
+} from '../helpers/sync-expectations.js'
 
 t.test('a run over the sample museum: every resource in its expected outcome, CS and RS exactly as expected', async t => {
   const h = await startHarness(t)
@@ -10,7 +22,10 @@ t.test('a run over the sample museum: every resource in its expected outcome, CS
   t.equal(summary.status, 'finished')
   t.equal(summary.total, artCandidates.length, 'every unsynced photo is a candidate, nothing else')
   t.same(summary.counts, { pushed: artPushed.length, ambiguous: 1, 'not-found': 1, 'no-accession-number': 1, 'no-derivative': 1 })
-  t.same(summary.failures.map(f => [f.rsid, f.outcome]).sort((a, b) => Number(a[0]) - Number(b[0])), Object.entries(expectedFailures).map(([rsid, o]) => [Number(rsid), o]))
+  t.same(
+    summary.failures.map(f => [f.rsid, f.outcome]).sort((a, b) => Number(a[0]) - Number(b[0])),
+    Object.entries(expectedFailures).map(([rsid, o]) => [Number(rsid), o])
+  )
   const calls = h.rs.state().calls
   t.equal(calls.get_resource_data ?? 0, 0, 'the resource row is not read again: the candidate search already gave its type')
   t.equal(calls.get_resource_field_data, artCandidates.length, 'one field read per item')
@@ -28,7 +43,11 @@ t.test('a run over the sample museum: every resource in its expected outcome, CS
   const media = h.cs.state('art').media
   const noPublic = media.filter(m => m.fields['media_bampfa/websiteDisplayLevel'] === 'No public display').map(m => rsidOfMedia(m.identificationNumber))
   t.same(noPublic, [9], 'only the _6.jpg file gets the no-public-display rule')
-  t.equal(media.find(m => rsidOfMedia(m.identificationNumber) === 11)?.identificationNumber, 'RS-11-thm', 'a resource with only a thumbnail pushes the thumbnail')
+  t.equal(
+    media.find(m => rsidOfMedia(m.identificationNumber) === 11)?.identificationNumber,
+    'RS-11-thm',
+    'a resource with only a thumbnail pushes the thumbnail'
+  )
   t.equal(h.cs.state('film').media.length, 0, 'the film tenant is another instance: untouched')
 
   for (const rsid of artPushed) {

@@ -3,7 +3,18 @@ import t from 'tap'
 import type { FaultRequest } from '../../src/simulators/faults.js'
 import { runSync } from '../../src/sync/engine.js'
 import { startHarness } from '../helpers/harness.js'
-import { synced, status, expectedFailures, artCandidates, artPushed, knownOutcomes, itemOutcomes, rsidOfMedia, assertCsConsistent, prng } from '../helpers/sync-expectations.js'
+import {
+  synced,
+  status,
+  expectedFailures,
+  artCandidates,
+  artPushed,
+  knownOutcomes,
+  itemOutcomes,
+  rsidOfMedia,
+  assertCsConsistent,
+  prng
+} from '../helpers/sync-expectations.js'
 
 t.test('resilience: 10 % CS 5xx, hangs, answers lost after writes → every item known, no duplicate; a retry run completes', async t => {
   const h = await startHarness(t, { configure: c => { if (c.instances.art !== undefined) c.instances.art.cspace.timeoutMs = 300 } })

@@ -64,7 +64,13 @@ t.test('one run per instance: a second run is refused (409) directly and over HT
   assertCsConsistent(t, h, 'film', [14, 15, 16, 17])
 
   const path = new URL(String(location)).pathname
-  let run: { status: string, counts: Record<string, number>, total: number | null, items: { _embedded?: { items?: Array<{ rsid: number, outcome: string }> }, page: { totalElements: number } } } | undefined
+  let run: {
+    status: string,
+    counts: Record<string,
+    number>,
+    total: number | null,
+    items: { _embedded?: { items?: Array<{ rsid: number, outcome: string }> }, page: { totalElements: number } }
+  } | undefined
   for (let i = 0; i < 300; i++) {
     const res = await h.app.inject({ method: 'GET', url: `${path}?size=100`, headers: admin(h) })
     t.equal(res.statusCode, 200)

@@ -26,7 +26,14 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   /** GET /api/v1/callback — confirmation page with a POST button. */
   fastify.get('/callback', {
     validatorCompiler: documentedOnly,
-    schema: { tags: ['callback'], operationId: 'confirmAction', summary: 'Confirmation page for a button link (writes nothing)', security: callbackSecurity, querystring: CallbackQuerySchema, response: ConfirmResponses }
+    schema: {
+      tags: ['callback'],
+      operationId: 'confirmAction',
+      summary: 'Confirmation page for a button link (writes nothing)',
+      security: callbackSecurity,
+      querystring: CallbackQuerySchema,
+      response: ConfirmResponses
+    }
   }, async function confirm (request, reply) {
     reply.header('cache-control', 'no-store')
     try {
@@ -58,7 +65,11 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
       const params = parseCallbackParams(request.query, request.body, sizes)
       rsid = params.rsid
       caller = params.bareRef || params.replyRs ? 'api_webhooks' : caller
-      const principal = fastify.authorize(request, 'callback', { ...(params.key === undefined ? {} : { key: params.key }), ...(params.hash === undefined ? {} : { hash: params.hash }), rsid: params.rsid })
+      const principal = fastify.authorize(
+        request,
+        'callback',
+        { ...(params.key === undefined ? {} : { key: params.key }), ...(params.hash === undefined ? {} : { hash: params.hash }), rsid: params.rsid }
+      )
       permitAction(fastify.spacelink.config, principal, params)
       const result = await fastify.spacelink.run(actionRequest(params, caller, fastify.spacelink.config.server.webhookDeadlineMs, request.id))
       return await respond(reply, fastify.spacelink.config, caller, result)
@@ -80,7 +91,12 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   }
 }
 
-function actionRequest (params: CallbackParams, caller: Caller, deadlineMs: number, requestId: string): Parameters<import('../../../src/spacelink.js').Spacelink['run']>[0] {
+function actionRequest (
+  params: CallbackParams,
+  caller: Caller,
+  deadlineMs: number,
+  requestId: string
+): Parameters<import('../../../src/spacelink.js').Spacelink['run']>[0] {
   return {
     rsid: params.rsid,
     queryType: params.queryType,

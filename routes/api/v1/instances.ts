@@ -9,7 +9,13 @@ const instances: FastifyPluginAsyncTypebox = async function instances (fastify) 
 
   /** GET /api/v1/instances */
   fastify.get('/instances', {
-    schema: { tags: ['instances'], operationId: 'listInstances', summary: 'Configured instances and their last successful sync', security: keySecurity, response: { 200: hal(InstancesSchema, 'Every configured instance'), ...problems(401, 403, 429) } }
+    schema: {
+      tags: ['instances'],
+      operationId: 'listInstances',
+      summary: 'Configured instances and their last successful sync',
+      security: keySecurity,
+      response: { 200: hal(InstancesSchema, 'Every configured instance'), ...problems(401, 403, 429) }
+    }
   }, async function list (_request, reply) {
     const { config, store } = fastify.spacelink
     return await reply.type(halContentType).send({ _embedded: { instances: await instanceViews(config, store) } })

@@ -47,7 +47,15 @@ const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fas
       // Our own HEAD asks neither RS nor CS (Fastify's automatic one would run the GET handler).
       exposeHeadRoute: false,
       url: '/links/:id/package.:format',
-      schema: { tags: ['links'], operationId: method === 'GET' ? 'linkPackage' : 'linkPackageHeaders', summary: 'One link as a zip, tar or tar.gz package', security: keySecurity, params: PackageParamsSchema, querystring: PackageQuerySchema, response: PackageResponses },
+      schema: {
+        tags: ['links'],
+        operationId: method === 'GET' ? 'linkPackage' : 'linkPackageHeaders',
+        summary: 'One link as a zip, tar or tar.gz package',
+        security: keySecurity,
+        params: PackageParamsSchema,
+        querystring: PackageQuerySchema,
+        response: PackageResponses
+      },
       handler: async function linkPackage (request, reply) {
         const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
         const { spacelink } = fastify
@@ -55,7 +63,12 @@ const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fas
         const headers = downloadHeaders(format, packageFilename(link.objectNumber, link.rsid, format.extension))
         if (request.method === 'HEAD') return await reply.headers(headers).send()
         const parts = await prepareLinkPackage(spacelink, link, { image: request.query.image })
-        return await reply.headers(headers).send(linkPackageStream(spacelink, parts, format, { source: sourceUrl(spacelink.config, request.url), log: request.log }))
+        return await reply.headers(headers).send(linkPackageStream(
+          spacelink,
+          parts,
+          format,
+          { source: sourceUrl(spacelink.config, request.url), log: request.log }
+        ))
       }
     })
   }
@@ -67,17 +80,37 @@ const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fas
       // Our own HEAD asks neither RS nor CS (Fastify's automatic one would run the GET handler).
       exposeHeadRoute: false,
       url: '/links/package.:format',
-      schema: { tags: ['links'], operationId: method === 'GET' ? 'instancePackage' : 'instancePackageHeaders', summary: 'Every finished link of an instance as one package', security: keySecurity, params: InstanceParamsSchema, querystring: InstanceQuerySchema, response: PackageResponses },
+      schema: {
+        tags: ['links'],
+        operationId: method === 'GET' ? 'instancePackage' : 'instancePackageHeaders',
+        summary: 'Every finished link of an instance as one package',
+        security: keySecurity,
+        params: InstanceParamsSchema,
+        querystring: InstanceQuerySchema,
+        response: PackageResponses
+      },
       handler: async function instancePackage (request, reply) {
         const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
         const { spacelink } = fastify
         const { instance } = request.query
-        if (spacelink.config.instances[instance] === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instance}' is configured`)
+        if (spacelink.config.instances[instance] === undefined) {
+          throw new SpacelinkError(
+            'UNKNOWN_INSTANCE',
+            400,
+            'Unknown instance',
+          `no CollectionSpace instance named '${instance}' is configured`
+          )
+        }
         const createdAt = new Date()
         reply.headers(downloadHeaders(format, instancePackageName(instance, createdAt, format)))
         if (request.method === 'HEAD') return await reply.send()
         // A failure before the first byte still becomes a problem (the error handler drops the disposition).
-        return await reply.send(instancePackageStream(spacelink, instance, format, { image: request.query.image, source: sourceUrl(spacelink.config, request.url), log: request.log, createdAt }))
+        return await reply.send(instancePackageStream(
+          spacelink,
+          instance,
+          format,
+          { image: request.query.image, source: sourceUrl(spacelink.config, request.url), log: request.log, createdAt }
+        ))
       }
     })
   }

@@ -20,19 +20,42 @@ const links: FastifyPluginAsyncTypebox = async function links (fastify) {
 
   /** GET /api/v1/links */
   fastify.get('/links', {
-    schema: { tags: ['links'], operationId: 'listLinks', summary: 'Links, newest first', security: keySecurity, querystring: ListQuerySchema, response: { 200: LinksPage, ...problems(400, 401, 403, 429) } }
+    schema: {
+      tags: ['links'],
+      operationId: 'listLinks',
+      summary: 'Links, newest first',
+      security: keySecurity,
+      querystring: ListQuerySchema,
+      response: { 200: LinksPage, ...problems(400, 401, 403, 429) }
+    }
   }, async function list (request, reply) {
     const q = request.query
     const paging = clampPaging(q)
     const sort = parseSort(q.sort, ['createdAt', 'updatedAt', 'rsid'] as const, { field: 'createdAt', dir: 'desc' })
     const { config, store } = fastify.spacelink
-    const page = await store.links.list({ ...paging, sort, ...(q.rsid === undefined ? {} : { rsid: q.rsid }), ...(q.instance === undefined ? {} : { instance: q.instance }) })
-    return await sendCollection(reply, config.server.publicUrl, { path: '/api/v1/links', name: 'links', page, view: l => linkView(config, l), paging, query: { rsid: q.rsid, instance: q.instance, sort: q.sort } })
+    const page = await store.links.list({
+      ...paging,
+      sort,
+      ...(q.rsid === undefined ? {} : { rsid: q.rsid }),
+      ...(q.instance === undefined ? {} : { instance: q.instance })
+    })
+    return await sendCollection(
+      reply,
+      config.server.publicUrl,
+      { path: '/api/v1/links', name: 'links', page, view: l => linkView(config, l), paging, query: { rsid: q.rsid, instance: q.instance, sort: q.sort } }
+    )
   })
 
   /** GET /api/v1/links/search/findByRsid?rsid= */
   fastify.get('/links/search/findByRsid', {
-    schema: { tags: ['links'], operationId: 'findLinksByRsid', summary: 'Every link of one RS resource', security: keySecurity, querystring: FindByRsidSchema, response: { 200: LinksPage, ...problems(400, 401, 403, 429) } }
+    schema: {
+      tags: ['links'],
+      operationId: 'findLinksByRsid',
+      summary: 'Every link of one RS resource',
+      security: keySecurity,
+      querystring: FindByRsidSchema,
+      response: { 200: LinksPage, ...problems(400, 401, 403, 429) }
+    }
   }, async function findByRsid (request, reply) {
     const { config, store } = fastify.spacelink
     const items = await store.links.findByRsid(request.query.rsid)
@@ -48,7 +71,14 @@ const links: FastifyPluginAsyncTypebox = async function links (fastify) {
 
   /** GET /api/v1/links/:id */
   fastify.get('/links/:id', {
-    schema: { tags: ['links'], operationId: 'getLink', summary: 'One link', security: keySecurity, params: IdParamsSchema, response: { 200: hal(LinkSchema, 'The link'), ...problems(400, 401, 403, 404, 429) } }
+    schema: {
+      tags: ['links'],
+      operationId: 'getLink',
+      summary: 'One link',
+      security: keySecurity,
+      params: IdParamsSchema,
+      response: { 200: hal(LinkSchema, 'The link'), ...problems(400, 401, 403, 404, 429) }
+    }
   }, async function one (request, reply) {
     const l = await fastify.spacelink.store.links.get(request.params.id)
     if (l === undefined) throw new SpacelinkError('LINK_NOT_FOUND', 404, 'Unknown link', `no link ${request.params.id}`)

@@ -40,12 +40,22 @@ const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
       summary: 'Start a sync run of an instance now (it goes on after the answer)',
       security: keySecurity,
       body: StartSchema,
-      response: { 202: { ...hal(SyncRunSchema, 'The run, started; Location names it'), headers: { location: { type: 'string', description: 'URL of the run' } } }, ...problems(400, 401, 403, 409, 415, 429) }
+      response: {
+        202: { ...hal(SyncRunSchema, 'The run, started; Location names it'), headers: { location: { type: 'string', description: 'URL of the run' } } },
+        ...problems(400, 401, 403, 409, 415, 429)
+      }
     }
   }, async function start (request, reply) {
     const { spacelink } = fastify
     const { instance, ...opts } = request.body
-    if (spacelink.config.instances[instance] === undefined) throw new SpacelinkError('UNKNOWN_INSTANCE', 400, 'Unknown instance', `no CollectionSpace instance named '${instance}' is configured`)
+    if (spacelink.config.instances[instance] === undefined) {
+      throw new SpacelinkError(
+        'UNKNOWN_INSTANCE',
+        400,
+        'Unknown instance',
+      `no CollectionSpace instance named '${instance}' is configured`
+      )
+    }
     const runId = await new Promise<string>((resolve, reject) => {
       // The run goes on after the answer; shutdown stops it at an item boundary and waits for it.
       const running = runSync(spacelink, instance, { ...opts, signal: spacelink.stopping, onStart: resolve })
@@ -60,17 +70,36 @@ const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
 
   /** GET /api/v1/sync-runs */
   fastify.get('/sync-runs', {
-    schema: { tags: ['sync-runs'], operationId: 'listSyncRuns', summary: 'Sync runs, newest first', security: keySecurity, querystring: ListQuerySchema, response: { 200: hal(HalCollectionSchema('syncRuns', SyncRunSchema, 'A page of sync runs'), 'A page of sync runs'), ...problems(400, 401, 403, 429) } }
+    schema: {
+      tags: ['sync-runs'],
+      operationId: 'listSyncRuns',
+      summary: 'Sync runs, newest first',
+      security: keySecurity,
+      querystring: ListQuerySchema,
+      response: { 200: hal(HalCollectionSchema('syncRuns', SyncRunSchema, 'A page of sync runs'), 'A page of sync runs'), ...problems(400, 401, 403, 429) }
+    }
   }, async function list (request, reply) {
     const { config, store } = fastify.spacelink
     const paging = clampPaging(request.query)
     const page = await store.syncRuns.list({ ...paging, ...(request.query.instance === undefined ? {} : { instance: request.query.instance }) })
-    return await sendCollection(reply, config.server.publicUrl, { path: '/api/v1/sync-runs', name: 'syncRuns', page, view: r => syncRunView(config, r), paging, query: { instance: request.query.instance } })
+    return await sendCollection(
+      reply,
+      config.server.publicUrl,
+      { path: '/api/v1/sync-runs', name: 'syncRuns', page, view: r => syncRunView(config, r), paging, query: { instance: request.query.instance } }
+    )
   })
 
   /** GET /api/v1/sync-runs/:id — counts per outcome and the per-item results (paged). */
   fastify.get('/sync-runs/:id', {
-    schema: { tags: ['sync-runs'], operationId: 'getSyncRun', summary: 'One sync run with its counts and per-item results (paged)', security: keySecurity, params: IdParamsSchema, querystring: ItemsQuerySchema, response: { 200: hal(SyncRunDetailSchema, 'The run'), ...problems(400, 401, 403, 404, 429) } }
+    schema: {
+      tags: ['sync-runs'],
+      operationId: 'getSyncRun',
+      summary: 'One sync run with its counts and per-item results (paged)',
+      security: keySecurity,
+      params: IdParamsSchema,
+      querystring: ItemsQuerySchema,
+      response: { 200: hal(SyncRunDetailSchema, 'The run'), ...problems(400, 401, 403, 404, 429) }
+    }
   }, async function one (request, reply) {
     const { config, store } = fastify.spacelink
     const run = await store.syncRuns.get(request.params.id)

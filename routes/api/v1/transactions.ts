@@ -27,7 +27,10 @@ const transactions: FastifyPluginAsyncTypebox = async function transactions (fas
       summary: 'The transaction log, newest first',
       security: keySecurity,
       querystring: ListQuerySchema,
-      response: { 200: hal(HalCollectionSchema('transactions', TransactionSummarySchema, 'A page of transactions'), 'A page of transactions'), ...problems(400, 401, 403, 429) }
+      response: {
+        200: hal(HalCollectionSchema('transactions', TransactionSummarySchema, 'A page of transactions'), 'A page of transactions'),
+        ...problems(400, 401, 403, 429)
+      }
     }
   }, async function list (request, reply) {
     const q = request.query
@@ -55,7 +58,14 @@ const transactions: FastifyPluginAsyncTypebox = async function transactions (fas
 
   /** GET /api/v1/transactions/:id — with the raw CS record, the mapped values and the RS writes. */
   fastify.get('/transactions/:id', {
-    schema: { tags: ['transactions'], operationId: 'getTransaction', summary: 'One transaction with its steps, RS writes, raw and mapped record', security: keySecurity, params: IdParamsSchema, response: { 200: hal(TransactionSchema, 'The transaction'), ...problems(400, 401, 403, 404, 429) } }
+    schema: {
+      tags: ['transactions'],
+      operationId: 'getTransaction',
+      summary: 'One transaction with its steps, RS writes, raw and mapped record',
+      security: keySecurity,
+      params: IdParamsSchema,
+      response: { 200: hal(TransactionSchema, 'The transaction'), ...problems(400, 401, 403, 404, 429) }
+    }
   }, async function one (request, reply) {
     const t = await fastify.spacelink.store.transactions.get(request.params.id)
     if (t === undefined) throw new SpacelinkError('TRANSACTION_NOT_FOUND', 404, 'Unknown transaction', `no transaction ${request.params.id}`)

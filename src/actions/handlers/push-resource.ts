@@ -20,7 +20,12 @@ export async function pushResource (ctx: ActionContext): Promise<HandlerResult> 
 }
 
 /** Metadata and image of an already resolved resource (a group member is resolved to the group's object). */
-export async function pushToObject (ctx: ActionContext, resolved: Resolved, sayInstead?: (own: HandlerResult) => Pick<HandlerResult, 'outcome' | 'detail'>): Promise<HandlerResult> {
+export async function pushToObject (
+  ctx: ActionContext,
+  resolved: Resolved,
+  sayInstead?: (own: HandlerResult) => Pick<HandlerResult,
+  'outcome' | 'detail'>
+): Promise<HandlerResult> {
   const metadata = await mappedMetadata(ctx, resolved)
   const transfer = await transferDerivative(ctx, resolved)
   const own = describeTransfer(ctx, resolved, metadata, transfer)
@@ -39,7 +44,13 @@ export async function pushToObject (ctx: ActionContext, resolved: Resolved, sayI
 }
 
 function describeTransfer (ctx: ActionContext, resolved: Resolved, metadata: MetadataChanges, transfer: Transfer): HandlerResult {
-  const base = { instance: resolved.instanceName, accessionNumber: resolved.accessionNumber, object: resolved.object, changes: metadata.changes, refused: metadata.refused }
+  const base = {
+    instance: resolved.instanceName,
+    accessionNumber: resolved.accessionNumber,
+    object: resolved.object,
+    changes: metadata.changes,
+    refused: metadata.refused
+  }
   const object = `CollectionSpace object ${resolved.object.objectNumber}`
   switch (transfer.kind) {
     case 'no-derivative':
@@ -48,7 +59,14 @@ function describeTransfer (ctx: ActionContext, resolved: Resolved, metadata: Met
       // Nothing was pushed: the outcome is the validation's, the sentence says what a real run would do.
       return { ...base, outcome: 'valid', detail: `dry run: would push '${transfer.size.sizeCode}' to ${object}`, size: transfer.size.sizeCode }
     case 'already-pushed':
-      return { ...base, outcome: 'already-pushed', detail: `'${transfer.size.sizeCode}' is already CollectionSpace media ${transfer.link.mediaCsid ?? '?'} of ${object}`, size: transfer.size.sizeCode, linkId: transfer.link.id, ...mediaOf(transfer.link.mediaCsid) }
+      return {
+        ...base,
+        outcome: 'already-pushed',
+        detail: `'${transfer.size.sizeCode}' is already CollectionSpace media ${transfer.link.mediaCsid ?? '?'} of ${object}`,
+        size: transfer.size.sizeCode,
+        linkId: transfer.link.id,
+        ...mediaOf(transfer.link.mediaCsid)
+      }
     case 'pushed': {
       const notes = [
         ...(transfer.adopted ? ['adopting the media an earlier push had created'] : []),

@@ -18,7 +18,19 @@ export async function status (ctx: ActionContext): Promise<HandlerResult> {
     outcome: 'status',
     detail,
     status: {
-      links: links.map(l => ({ id: l.id, instance: l.instance, size: l.size, version: l.version, step: l.step, objectCsid: l.objectCsid, objectNumber: l.objectNumber, mediaCsid: l.mediaCsid, blobCsid: l.blobCsid, sha256: l.sha256, updatedAt: l.updatedAt })),
+      links: links.map(l => ({
+        id: l.id,
+        instance: l.instance,
+        size: l.size,
+        version: l.version,
+        step: l.step,
+        objectCsid: l.objectCsid,
+        objectNumber: l.objectNumber,
+        mediaCsid: l.mediaCsid,
+        blobCsid: l.blobCsid,
+        sha256: l.sha256,
+        updatedAt: l.updatedAt
+      })),
       transactions: earlier.map(t => ({ id: t.id, startedAt: t.startedAt, queryType: t.queryType, caller: t.caller, outcome: t.outcome, message: t.message }))
     }
   }

@@ -36,7 +36,10 @@ export function registerServiceRoutes (app: FastifyInstance): void {
     app.get<{ Params: { csid: string } }>(`${prefix}/${service}/:csid`, async (request, reply) => await readRecord(request, reply, service))
     app.put<{ Params: { csid: string } }>(`${prefix}/${service}/:csid`, async (request, reply) => await updateRecord(request, reply, service))
     app.delete<{ Params: { csid: string } }>(`${prefix}/${service}/:csid`, async (request, reply) => await deleteRecord(request, reply, service))
-    app.put<{ Params: { csid: string, transition: string } }>(`${prefix}/${service}/:csid/workflow/:transition`, async (request, reply) => await transition(request, reply, service))
+    app.put<{ Params: { csid: string, transition: string } }>(
+      `${prefix}/${service}/:csid/workflow/:transition`,
+      async (request, reply) => await transition(request, reply, service)
+    )
   }
   app.post(`${prefix}/collectionobjects`, createObject)
   app.post(`${prefix}/media`, createMedia)
@@ -181,7 +184,11 @@ async function deleteRelationsByQuery (request: FastifyRequest, reply: FastifyRe
   return await reply.code(200).send()
 }
 
-async function transition (request: FastifyRequest<{ Params: { csid: string, transition: string } }>, reply: FastifyReply, service: Service): Promise<FastifyReply> {
+async function transition (
+  request: FastifyRequest<{ Params: { csid: string, transition: string } }>,
+  reply: FastifyReply,
+  service: Service
+): Promise<FastifyReply> {
   const { tenant, user } = callerOf(request)
   const record = findRecord(tenant, service, request.params.csid, false)
   const { transition: name } = request.params

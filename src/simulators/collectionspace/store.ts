@@ -49,9 +49,28 @@ export interface WriteEntry {
 /** A readable snapshot for tests and `GET /__sim/state`. */
 export interface CsState {
   objects: Array<{ tenant: string, csid: string, objectNumber: string, title?: string, workflowState: string, updatedAt: string }>
-  media: Array<{ tenant: string, csid: string, identificationNumber?: string, title?: string, blobCsid?: string, workflowState: string, updatedAt: string, fields: Record<string, string> }>
+  media: Array<{
+    tenant: string,
+    csid: string,
+    identificationNumber?: string,
+    title?: string,
+    blobCsid?: string,
+    workflowState: string,
+    updatedAt: string,
+    fields: Record<string,
+    string>
+  }>
   blobs: Array<{ tenant: string, csid: string, name: string, mimeType: string, length: number, sha256: string, workflowState: string }>
-  relations: Array<{ tenant: string, csid: string, subjectCsid: string, subjectDocumentType: string, objectCsid: string, objectDocumentType: string, relationshipType: string, workflowState: string }>
+  relations: Array<{
+    tenant: string,
+    csid: string,
+    subjectCsid: string,
+    subjectDocumentType: string,
+    objectCsid: string,
+    objectDocumentType: string,
+    relationshipType: string,
+    workflowState: string
+  }>
   /** Requests per operation (`POST /blobs`), across tenants, counted before authentication. */
   calls: Record<string, number>
   writes: WriteEntry[]
@@ -210,7 +229,14 @@ export class CsStore {
 
   state (tenant?: string): CsState {
     const tenants = tenant === undefined ? [...this.tenants.values()] : [this.tenant(tenant)]
-    const state: CsState = { objects: [], media: [], blobs: [], relations: [], calls: { ...this.calls }, writes: this.writes.filter((w) => tenant === undefined || w.tenant === tenant) }
+    const state: CsState = {
+      objects: [],
+      media: [],
+      blobs: [],
+      relations: [],
+      calls: { ...this.calls },
+      writes: this.writes.filter((w) => tenant === undefined || w.tenant === tenant)
+    }
     for (const t of tenants) {
       for (const record of t.records.values()) addToState(state, t, record)
     }

@@ -96,7 +96,11 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
   const store = new RsStore({ countTtlMs: opts.countTtlMs })
   if (opts.seed !== false) store.seedSample()
   const users = new Map<string, RsUser>()
-  for (const init of [{ name: user, key, ...(opts.permissions === undefined ? {} : { permissions: opts.permissions }) }, RS_SIMULATOR_ADMIN, ...(opts.users ?? [])]) {
+  for (const init of [
+    { name: user, key, ...(opts.permissions === undefined ? {} : { permissions: opts.permissions }) },
+    RS_SIMULATOR_ADMIN,
+    ...(opts.users ?? [])
+  ]) {
     users.set(init.name.toLowerCase(), new RsUser(init))
   }
   const keys = new AccessKeys(`download keys for ${key}`)
@@ -128,7 +132,10 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
     reply.header('content-type', 'application/json')
     // RS looks the user up case-insensitively; an unknown user and a bad signature answer the same.
     const caller = users.get((read('user') ?? '').toLowerCase())
-    if (caller === undefined || !isValidSignature({ user: read('user'), sign: read('sign'), authmode: read('authmode'), query }, { user: caller.name, key: caller.key })) {
+    if (caller === undefined || !isValidSignature(
+      { user: read('user'), sign: read('sign'), authmode: read('authmode'), query },
+      { user: caller.name, key: caller.key }
+    )) {
       store.rejectedSignatures++
       return await reply.code(401).send('Invalid signature')
     }

@@ -49,7 +49,10 @@ export function previewJpeg (ref: number, size: string, revision = 0): Buffer {
     base = drawJpeg(dimensions(ref, size), variant)
     encoded.set(key, base)
   }
-  return withComment(base, `spacelink RS simulator: resource ${ref}, size ${size === '' ? 'original' : size}, file ${String(revision % 10000).padStart(4, '0')}`)
+  return withComment(
+    base,
+    `spacelink RS simulator: resource ${ref}, size ${size === '' ? 'original' : size}, file ${String(revision % 10000).padStart(4, '0')}`
+  )
 }
 
 function drawJpeg ({ width, height }: ImageDimensions, variant: number): Buffer {

@@ -106,7 +106,14 @@ const resourceColumns = new Set([8, 12])
 const fieldTypeLimits: Record<number, number[]> = { 95: [3, 4] }
 
 /** RS's preview boxes (width × height); `hpr` is "full size". */
-const previewBoxes: Record<string, [number, number]> = { thm: [200, 200], col: [140, 140], pre: [900, 540], scr: [1400, 800], lpr: [2000, 2000], hpr: [999999, 999999] }
+const previewBoxes: Record<string, [number, number]> = {
+  thm: [200, 200],
+  col: [140, 140],
+  pre: [900, 540],
+  scr: [1400, 800],
+  lpr: [2000, 2000],
+  hpr: [999999, 999999]
+}
 
 /**
  * The preview sizes RS makes for an original (RS `create_previews_using_im`): `thm`, `pre` and `col`

@@ -63,7 +63,15 @@ async function listHalfwayPushes (db: Kysely<any>): Promise<void> {
  */
 async function carryOverFailures (db: Kysely<any>): Promise<void> {
   const successes = new Set(['valid', 'updated', 'unchanged', 'pushed', 'already-pushed'])
-  const rows: Array<{ instance: string, options: string, rsid: number, accession_number: string | null, outcome: string, message: string | null, updated_at: string }> =
+  const rows: Array<{
+    instance: string,
+    options: string,
+    rsid: number,
+    accession_number: string | null,
+    outcome: string,
+    message: string | null,
+    updated_at: string
+  }> =
     await db.selectFrom('sync_run_items').innerJoin('sync_runs', 'sync_runs.id', 'sync_run_items.run_id')
       .select(['sync_runs.instance', 'sync_runs.options', 'sync_run_items.rsid', 'sync_run_items.accession_number', 'sync_run_items.outcome', 'sync_run_items.message', 'sync_run_items.updated_at'])
       .orderBy('sync_run_items.updated_at', 'asc')

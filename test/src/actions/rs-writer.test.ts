@@ -78,7 +78,11 @@ t.test('a write set is recorded and begun before RS is written; the synced flag 
   t.equal(writes.at(-1), 'write 89=true', 'the commit marker is the last write')
   t.equal(writes.length, 5)
   t.equal(events.at(-1), 'finish 5 tx-1', 'the set is finished only after the marker')
-  t.equal(written.find(w => w.field === 'spacelinkstatus')?.value, "2026-11-21 14:02 spacelink: pushed: 'scr' to CollectionSpace object 2019.12.3", 'the outcome word once, with the minute in UTC')
+  t.equal(
+    written.find(w => w.field === 'spacelinkstatus')?.value,
+    "2026-11-21 14:02 spacelink: pushed: 'scr' to CollectionSpace object 2019.12.3",
+    'the outcome word once, with the minute in UTC'
+  )
 })
 
 t.test('values RS would not keep are refused before writing and named in the sentence; equal values are not written', async t => {

@@ -11,7 +11,10 @@ t.test('browsers prefer HTML, curl and JSON clients do not', async t => {
 })
 
 t.test('the confirmation page POSTs the same parameters and escapes them', async t => {
-  const html = confirmPage({ rsid: 5, queryType: 'retrieve-metadata', dryRun: true, force: false, replyRs: false, bareRef: false, key: '"><script>x</script>' }, '/api/v1/callback')
+  const html = confirmPage(
+    { rsid: 5, queryType: 'retrieve-metadata', dryRun: true, force: false, replyRs: false, bareRef: false, key: '"><script>x</script>' },
+    '/api/v1/callback'
+  )
   t.match(html, /<form method="post" action="\/api\/v1\/callback">/)
   t.match(html, /name="rsid" value="5"/)
   t.match(html, /name="query_type" value="retrieve-metadata"/)
@@ -33,7 +36,10 @@ t.test('the result page shows the outcome, the fields changed and links back', a
     wroteRs: true,
     changes: [{ field: 'creator', fieldRef: 92, previous: '', value: "Georgia O'Keeffe; Alfred Stieglitz" }]
   }
-  const html = resultPage(result, { resource: 'https://rs/pages/view.php?ref=2', record: 'https://cs/record/x', transaction: 'https://sl/api/v1/transactions/tx-1' })
+  const html = resultPage(
+    result,
+    { resource: 'https://rs/pages/view.php?ref=2', record: 'https://cs/record/x', transaction: 'https://sl/api/v1/transactions/tx-1' }
+  )
   t.match(html, /<strong>updated<\/strong>: 1 field\(s\) \(Creator\)/)
   t.notMatch(html, /updated<\/strong>: updated/, 'the outcome word once')
   t.match(html, /Georgia O&#39;Keeffe; Alfred Stieglitz/)

@@ -23,10 +23,19 @@ const html401 = '<!doctype html><html><head><title>HTTP Status 401 – Unauthori
 interface SeenRequest { method: string, path: string, headers: Record<string, string>, body: string }
 interface Teardown { teardown: (fn: () => unknown) => void }
 /** What a MockAgent reply callback receives and returns (the raw dispatched path among it). */
-type ReplyCallback = (req: { path: string, method: string, headers?: unknown, body?: unknown }) => { statusCode: number, data: string, responseOptions: { headers: Record<string, string> } }
+type ReplyCallback = (req: { path: string, method: string, headers?: unknown, body?: unknown }) => {
+  statusCode: number,
+  data: string,
+  responseOptions: { headers: Record<string, string> }
+}
 
 /** A client on a MockAgent that records every request exactly as it was dispatched. */
-function setup (t: Teardown, opts: { pageSize?: number } = {}): { cs: CollectionSpaceClient, pool: Interceptable, seen: SeenRequest[], reply: (statusCode: number, data: string, headers?: Record<string, string>) => ReplyCallback } {
+function setup (t: Teardown, opts: { pageSize?: number } = {}): {
+  cs: CollectionSpaceClient,
+  pool: Interceptable,
+  seen: SeenRequest[],
+  reply: (statusCode: number, data: string, headers?: Record<string, string>) => ReplyCallback
+} {
   const agent = new MockAgent()
   agent.disableNetConnect()
   t.teardown(async () => { await agent.close() })
@@ -94,7 +103,15 @@ t.test('xml parser', async (t) => {
 
   t.test('builds documents with escaped values and nested groups', async (t) => {
     const text = buildDocument('media', {
-      media_common: { namespace: 'http://collectionspace.org/services/media', fields: { title: 'a <b> & "c" \'d\'\u0001', dateGroupList: { dateGroup: [{ dateDisplayDate: '1941' }, { dateDisplayDate: 1942 }] }, empty: null, skipped: undefined } }
+      media_common: {
+        namespace: 'http://collectionspace.org/services/media',
+        fields: {
+          title: 'a <b> & "c" \'d\'\u0001',
+          dateGroupList: { dateGroup: [{ dateDisplayDate: '1941' }, { dateDisplayDate: 1942 }] },
+          empty: null,
+          skipped: undefined
+        }
+      }
     })
     t.notMatch(text, '<b>', 'markup in values is escaped')
     t.notOk(text.includes('\u0001'), 'control characters XML cannot carry are dropped')
@@ -112,9 +129,15 @@ t.test('findObjectsByNumber', async (t) => {
     const { cs, pool, seen, reply } = setup(t)
     pool.intercept({ path: any, method: 'GET' }).reply(reply(200, fixture('collectionobject-search-real.xml'), xml))
     const found = await cs.findObjectsByNumber('  CLIENT.002 ')
-    t.same(found, [{ csid: '87674c8f-296d-4682-a795', objectNumber: 'CLIENT.002', uri: '/collectionobjects/87674c8f-296d-4682-a795', updatedAt: '2025-01-21T16:21:26.968Z', workflowState: 'project' }])
+    t.same(
+      found,
+      [{ csid: '87674c8f-296d-4682-a795', objectNumber: 'CLIENT.002', uri: '/collectionobjects/87674c8f-296d-4682-a795', updatedAt: '2025-01-21T16:21:26.968Z', workflowState: 'project' }]
+    )
     t.equal(seen.length, 1)
-    t.equal(seen[0]?.path, `${base}/collectionobjects?as=collectionobjects_common%3AobjectNumber%20%3D%20%27CLIENT.002%27&wf_deleted=false&sortBy=collectionspace_core%3AupdatedAt%20DESC&pgSz=100&pgNum=0`)
+    t.equal(
+      seen[0]?.path,
+      `${base}/collectionobjects?as=collectionobjects_common%3AobjectNumber%20%3D%20%27CLIENT.002%27&wf_deleted=false&sortBy=collectionspace_core%3AupdatedAt%20DESC&pgSz=100&pgNum=0`
+    )
     t.equal(seen[0]?.headers.authorization, basicAuth)
     t.equal(seen[0]?.headers.accept, 'application/xml')
   })
@@ -330,7 +353,10 @@ t.test('relations', async (t) => {
     const { cs, pool, seen, reply } = setup(t)
     pool.intercept({ path: any, method: 'GET' }).reply(reply(200, fixture('relations-list-real.xml'), xml))
     const relations = await cs.listRelations({ sbj: 'f7d3be87-8864-477a-8098', obj: 'b08af938-842c-4650-82eb', prd: 'affects' })
-    t.same(relations, [{ csid: '7ff97301-13e4-4b5f-a5e7', subjectCsid: 'f7d3be87-8864-477a-8098', objectCsid: 'b08af938-842c-4650-82eb', predicate: 'affects', subjectDocumentType: 'Acquisition', objectDocumentType: 'CollectionObject' }])
+    t.same(
+      relations,
+      [{ csid: '7ff97301-13e4-4b5f-a5e7', subjectCsid: 'f7d3be87-8864-477a-8098', objectCsid: 'b08af938-842c-4650-82eb', predicate: 'affects', subjectDocumentType: 'Acquisition', objectDocumentType: 'CollectionObject' }]
+    )
     t.equal(seen[0]?.path, `${base}/relations?wf_deleted=false&sbj=f7d3be87-8864-477a-8098&obj=b08af938-842c-4650-82eb&prd=affects&pgSz=100&pgNum=0`)
   })
 })
@@ -339,7 +365,10 @@ t.test('media and blob lookups', async (t) => {
   t.test('findMedia by identificationNumber reads the real media list', async (t) => {
     const { cs, pool, seen, reply } = setup(t)
     pool.intercept({ path: any, method: 'GET' }).reply(reply(200, fixture('media-list-real.xml'), xml))
-    t.same(await cs.findMedia({ identificationNumber: 'DTS.1' }), [{ csid: '2af9b15e-8318-4bfc-a746', uri: '/media/2af9b15e-8318-4bfc-a746', identificationNumber: 'DTS.1', blobCsid: '2fbdef99-9071-4420-a8cc', updatedAt: '2025-01-21T16:12:31.524Z', workflowState: 'project' }])
+    t.same(
+      await cs.findMedia({ identificationNumber: 'DTS.1' }),
+      [{ csid: '2af9b15e-8318-4bfc-a746', uri: '/media/2af9b15e-8318-4bfc-a746', identificationNumber: 'DTS.1', blobCsid: '2fbdef99-9071-4420-a8cc', updatedAt: '2025-01-21T16:12:31.524Z', workflowState: 'project' }]
+    )
     t.equal(asOf(seen[0]?.path ?? ''), "media_common:identificationNumber = 'DTS.1'")
     t.match(seen[0]?.path, /^\/cspace-services\/media\?/)
   })
@@ -358,7 +387,10 @@ t.test('media and blob lookups', async (t) => {
     const { cs, pool, seen, reply } = setup(t)
     const blobDoc = '<document name="blobs"><ns2:blobs_common xmlns:ns2="http://collectionspace.org/services/blob"><name>2010.1.9_1.jpg</name><mimeType>image/jpeg</mimeType><length>48213</length><digest>abc</digest><encoding/><uri>/blobs/6a573e00-e3a8-402c-b456/content</uri></ns2:blobs_common></document>'
     pool.intercept({ path: `${base}/blobs/6a573e00-e3a8-402c-b456`, method: 'GET' }).reply(reply(200, blobDoc, xml))
-    t.same(await cs.getBlob('6a573e00-e3a8-402c-b456'), { csid: '6a573e00-e3a8-402c-b456', name: '2010.1.9_1.jpg', mimeType: 'image/jpeg', length: 48213, digest: 'abc' })
+    t.same(
+      await cs.getBlob('6a573e00-e3a8-402c-b456'),
+      { csid: '6a573e00-e3a8-402c-b456', name: '2010.1.9_1.jpg', mimeType: 'image/jpeg', length: 48213, digest: 'abc' }
+    )
     pool.intercept({ path: any, method: 'GET' }).reply(reply(200, list([{ csid: 'b1-0000-0000-0001', name: '2010.1.9_1.jpg', length: '48213', workflowState: 'project' }, { csid: 'b2-0000-0000-0002', name: '2010.1.9_1.jpg.bak', workflowState: 'project' }])))
     t.same(await cs.findBlobs({ name: '2010.1.9_1.jpg' }), [{ csid: 'b1-0000-0000-0001', name: '2010.1.9_1.jpg', length: 48213, workflowState: 'project' }])
     pool.intercept({ path: `${base}/blobs/6a573e00-e3a8-402c-b456`, method: 'PUT' }).reply(reply(409, 'conflict', { 'content-type': 'text/plain' }))
@@ -394,7 +426,11 @@ t.test('systemInfo needs no credentials', async (t) => {
 })
 
 /** A loopback server that answers 201 after reading a multipart upload, measuring how it arrived. */
-async function uploadServer (t: Teardown): Promise<{ url: string, received: () => number, last: () => { headers: IncomingMessage['headers'], fileSha256: string, fileLength: number, filename?: string, contentType?: string } | undefined }> {
+async function uploadServer (t: Teardown): Promise<{
+  url: string,
+  received: () => number,
+  last: () => { headers: IncomingMessage['headers'], fileSha256: string, fileLength: number, filename?: string, contentType?: string } | undefined
+}> {
   let received = 0
   let last: ReturnType<Awaited<ReturnType<typeof uploadServer>>['last']>
   const server = createServer((req, res) => {
@@ -404,7 +440,13 @@ async function uploadServer (t: Teardown): Promise<{ url: string, received: () =
     const boundary = /boundary=(.+)$/.exec(req.headers['content-type'] ?? '')?.[1] ?? ''
     readMultipart(counted, boundary).then((parts) => {
       const file = parts.find((p) => p.name === 'file')
-      last = { headers: req.headers, fileSha256: file?.sha256 ?? '', fileLength: file?.content.length ?? -1, ...(file?.filename === undefined ? {} : { filename: file.filename }), ...(file?.contentType === undefined ? {} : { contentType: file.contentType }) }
+      last = {
+        headers: req.headers,
+        fileSha256: file?.sha256 ?? '',
+        fileLength: file?.content.length ?? -1,
+        ...(file?.filename === undefined ? {} : { filename: file.filename }),
+        ...(file?.contentType === undefined ? {} : { contentType: file.contentType })
+      }
       res.writeHead(201, { location: `http://${req.headers.host ?? ''}/cspace-services/blobs/b10b0000-0001-4000-8001` }).end()
     }, (err: Error) => { res.writeHead(400).end(err.message) })
   })
@@ -455,5 +497,9 @@ t.test('createBlob without a known length uses chunked encoding', async (t) => {
   await cs.createBlob(Readable.from([Buffer.from('\xff\xd8\xff', 'latin1'), 'rest']), { filename: 'a.jpg', contentType: 'image/jpeg' })
   t.equal(server.last()?.headers['transfer-encoding'], 'chunked')
   t.equal(server.last()?.fileLength, 7)
-  await t.rejects(cs.createBlob(Readable.from(['x']), { filename: 'a.jpg', contentType: 'image/jpeg\r\nX-Evil: 1' }), TypeError, 'header injection through the content type is refused')
+  await t.rejects(
+    cs.createBlob(Readable.from(['x']), { filename: 'a.jpg', contentType: 'image/jpeg\r\nX-Evil: 1' }),
+    TypeError,
+    'header injection through the content type is refused'
+  )
 })

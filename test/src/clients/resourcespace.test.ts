@@ -20,7 +20,12 @@ interface Reply {
 }
 
 /** A client on a MockAgent that refuses real network access and remembers every path sent. */
-function setup (t: Teardown, opts: { pageSize?: number } = {}): { pool: Interceptable, client: ResourceSpaceClient, sent: string[], reply: (fn: string, ...replies: Reply[]) => void } {
+function setup (t: Teardown, opts: { pageSize?: number } = {}): {
+  pool: Interceptable,
+  client: ResourceSpaceClient,
+  sent: string[],
+  reply: (fn: string, ...replies: Reply[]) => void
+} {
   const agent = new MockAgent()
   agent.disableNetConnect()
   const pool = agent.get(origin)
@@ -123,7 +128,10 @@ t.test('search stops at a short page even when total promises more', async (t) =
 
 t.test('search rows are normalised: ids as numbers, truncated columns kept apart', async (t) => {
   const { client, reply } = setup(t)
-  reply('do_search', { data: { total: 1, data: [{ score: '0', ref: '7', resource_type: '3', archive: '0', has_image: '1', file_extension: 'jpg', field8: 'A title', field12: '2024-03-05', field3: null }] } })
+  reply(
+    'do_search',
+    { data: { total: 1, data: [{ score: '0', ref: '7', resource_type: '3', archive: '0', has_image: '1', file_extension: 'jpg', field8: 'A title', field12: '2024-03-05', field3: null }] } }
+  )
   const [first] = await client.search('')
   t.match(first, { ref: 7, resourceType: 3, archive: 0, hasImage: true, fileExtension: 'jpg', columns: { 8: 'A title', 12: '2024-03-05' } })
   t.notOk(first !== undefined && 3 in first.columns, 'null columns are left out')
@@ -185,9 +193,19 @@ t.test('RS quirks become typed errors', async (t) => {
     ['200 Invalid signature (RS before 10)', { data: 'Invalid signature' }, 'UPSTREAM_AUTH', /answered 401/],
     ['200 empty body (unknown function)', { data: '' }, 'UPSTREAM_BAD_ANSWER', /empty body/],
     ['PHP-FPM error object', { data: { error: true, error_note: 'Sorry, an error has occurred. ' } }, 'UPSTREAM_BAD_ANSWER', /error object/],
-    ['built-in server error text', { data: '\n\nSorry, an error has occurred. include/x.php line 3: Undefined array key' }, 'UPSTREAM_BAD_ANSWER', /PHP error page/],
+    [
+      'built-in server error text',
+      { data: '\n\nSorry, an error has occurred. include/x.php line 3: Undefined array key' },
+      'UPSTREAM_BAD_ANSWER',
+      /PHP error page/
+    ],
     ['JSend failure', { data: { status: 'fail', data: { message: 'Method Not Allowed.' } } }, 'UPSTREAM_BAD_ANSWER', /Method Not Allowed/],
-    ['403 field not found page', { statusCode: 403, data: '<html><script>alert("Field ID not found.")</script></html>' }, 'UPSTREAM_BAD_ANSWER', /Field ID not found/],
+    [
+      '403 field not found page',
+      { statusCode: 403, data: '<html><script>alert("Field ID not found.")</script></html>' },
+      'UPSTREAM_BAD_ANSWER',
+      /Field ID not found/
+    ],
     ['HTML where JSON belongs', { data: '<html>login</html>' }, 'UPSTREAM_BAD_ANSWER', /not JSON/]
   ]
   for (const [name, answer, code, message] of cases) {
@@ -214,7 +232,12 @@ t.test('`false` or `""` where data is expected is a typed error', async (t) => {
 
 t.test('a 500 with an empty body is retried; a read succeeds on the third attempt', async (t) => {
   const { client, sent, reply } = setup(t)
-  reply('get_resource_data', { statusCode: 500, data: '' }, { statusCode: 500, data: '' }, { data: { ref: 2, resource_type: 1, archive: 0, file_extension: 'jpg', has_image: 1 } })
+  reply(
+    'get_resource_data',
+    { statusCode: 500, data: '' },
+    { statusCode: 500, data: '' },
+    { data: { ref: 2, resource_type: 1, archive: 0, file_extension: 'jpg', has_image: 1 } }
+  )
   const resource = await client.getResourceData(2)
   t.equal(resource.ref, 2)
   t.equal(sent.length, 3)
@@ -234,7 +257,11 @@ t.test('update_field: true is ok, false is a typed error, a 503 is retried (the 
   reply('get_resource_field_data', { data: fieldData })
   reply('update_field', { data: true }, { data: false }, { statusCode: 503, data: '' }, { data: true })
   await client.updateField(5, 'accessionnumber', '2024.1.3')
-  t.equal(sent[0], signedPath('user=spacelink&function=get_resource_field_data&resource=5'), 'the field is learned from the resource itself, not from the admin-only get_resource_type_fields')
+  t.equal(
+    sent[0],
+    signedPath('user=spacelink&function=get_resource_field_data&resource=5'),
+    'the field is learned from the resource itself, not from the admin-only get_resource_type_fields'
+  )
   t.equal(sent[1], signedPath('user=spacelink&function=update_field&resource=5&field=88&value=2024.1.3'), 'the shortname is sent as its numeric ref')
   const refused = await rejection(client.updateField(5, 88, ''))
   t.equal(refused.code, 'UPSTREAM_BAD_ANSWER')
@@ -289,7 +316,10 @@ t.test('checkbox lists check every name; dynamic keywords may add new ones', asy
 
 t.test('field shortnames resolve to refs once (from field data, as a least-privilege user can); unknown and duplicate names are refused', async (t) => {
   const { client, sent, reply } = setup(t)
-  reply('get_resource_field_data', { data: [...fieldData, { ref: 120, name: 'twice', title: 'A', type: 0, value: '' }, { ref: 121, name: 'twice', title: 'B', type: 0, value: '' }] })
+  reply(
+    'get_resource_field_data',
+    { data: [...fieldData, { ref: 120, name: 'twice', title: 'A', type: 0, value: '' }, { ref: 121, name: 'twice', title: 'B', type: 0, value: '' }] }
+  )
   t.equal(await client.resolveFieldRef('accessionnumber'), 88)
   t.equal(await client.resolveFieldRef('synced'), 89)
   t.equal(await client.resolveFieldRef(91), 91, 'a numeric ref needs no lookup')

@@ -53,7 +53,10 @@ t.test('every kind of problem is reported at once, each at its key path', async 
     { path: 'resourcespace.user', message: 'is required' },
     { path: 'resourcespace.apiUrl', message: 'must be a URL' },
     { path: 'resourcespace.key', message: 'environment variable RS_API_KEY is not set' },
-    { path: 'resourcespace.fields.synced', message: 'must be a ResourceSpace field: a positive number (the ref) or a shortname of lowercase letters, digits and _' },
+    {
+      path: 'resourcespace.fields.synced',
+      message: 'must be a ResourceSpace field: a positive number (the ref) or a shortname of lowercase letters, digits and _'
+    },
     { path: 'instances.art.resourceTypes', message: 'must not be empty' },
     { path: 'instances.art.cspace.servicesUrl', message: 'must be a URL' },
     { path: 'instances.art.cspace.recordUrl', message: "must contain {csid}, where the record's CSID goes" },
@@ -104,7 +107,10 @@ t.test('wrong types are named with what was expected', async (t) => {
     { path: 'instances.art.resourceTypes', message: 'must be a list' },
     { path: 'instances.art.cspace.password', message: 'must be a string (put it in quotes)' },
     { path: 'instances.art.accessionNumber.fromField', message: 'must be true or false' },
-    { path: 'instances.art.mapping[0].rsField', message: 'must be a ResourceSpace field: a positive number (the ref) or a shortname of lowercase letters, digits and _' },
+    {
+      path: 'instances.art.mapping[0].rsField',
+      message: 'must be a ResourceSpace field: a positive number (the ref) or a shortname of lowercase letters, digits and _'
+    },
     { path: 'instances.art.mapping[0].cs', message: "must be a CollectionSpace path of local names separated by '/', e.g. collectionobjects_common/title" }
   ])
 })
@@ -191,7 +197,10 @@ t.test('regular expressions, cron and accession sources are checked', async (t) 
   t.same(check(config), [
     { path: 'instances.art.accessionNumber', message: 'needs fromField: true or a fromFilename pattern, or no accession number can be found' },
     { path: 'instances.art.media.rules[1].whenFilename', message: 'is not a valid regular expression: Unterminated group' },
-    { path: 'instances.art.schedule', message: "is not a valid cron expression: invalid configuration format ('every night'), exactly five or six space separated parts are required." }
+    {
+      path: 'instances.art.schedule',
+      message: "is not a valid cron expression: invalid configuration format ('every night'), exactly five or six space separated parts are required."
+    }
   ])
   art.schedule = '@daily'
   art.accessionNumber = { fromField: false, fromFilename: { pattern: '^(\\d+)_' } }

@@ -24,7 +24,10 @@ t.test('collectionobject-titles-refnames.xml: nested groups and refNames', async
   const doc = parseXml(fixture('collectionobject-titles-refnames.xml'))
   t.same(valuesAt(doc, 'collectionobjects_common/titleGroupList/titleGroup/title'), ['This is a nice Object'])
   t.same(valuesAt(doc, 'collectionobjects_common/titleGroupList/titleGroup/titleLanguage'), ['English'])
-  t.same(valuesAt(doc, 'collectionobjects_common/titleGroupList/titleGroup/titleTranslationSubGroupList/titleTranslationSubGroup/titleTranslationLanguage'), ['German'])
+  t.same(
+    valuesAt(doc, 'collectionobjects_common/titleGroupList/titleGroup/titleTranslationSubGroupList/titleTranslationSubGroup/titleTranslationLanguage'),
+    ['German']
+  )
   t.same(valuesAt(doc, 'collectionobjects_naturalhistory/taxonomicIdentGroupList/taxonomicIdentGroup/taxon'), ['Acer Japonicus'])
   t.same(valuesAt(doc, 'collectionobjects_common/responsibleDepartments/responsibleDepartment'), ['antiquities'], 'option-list ids stay as they are')
   t.match(rawValuesAt(doc, 'collectionobjects_common/titleGroupList/titleGroup/titleLanguage')[0], /^urn:cspace:/)
@@ -41,7 +44,10 @@ t.test('every repeated value, in document order, from any namespace prefix', asy
       <briefDescriptions><briefDescription>first</briefDescription><briefDescription>second</briefDescription></briefDescriptions>
     </ns3:collectionobjects_common>
   </document>`)
-  t.same(valuesAt(doc, 'collectionobjects_common/objectProductionPersonGroupList/objectProductionPersonGroup/objectProductionPerson'), ["Georgia O'Keeffe", 'Alfred Stieglitz'])
+  t.same(
+    valuesAt(doc, 'collectionobjects_common/objectProductionPersonGroupList/objectProductionPersonGroup/objectProductionPerson'),
+    ["Georgia O'Keeffe", 'Alfred Stieglitz']
+  )
   t.same(valuesAt(doc, '/collectionobjects_common/briefDescriptions/briefDescription/'), ['first', 'second'], 'stray slashes are ignored')
   t.same(valuesAt(doc, ''), [])
   t.same(valuesAt(undefined, 'collectionobjects_common/objectNumber'), [], 'no document, no values')

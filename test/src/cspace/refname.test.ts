@@ -42,7 +42,11 @@ t.test('multi-line display names collapse to one line', async (t) => {
 
 t.test('legacy refNames', async (t) => {
   t.equal(displayName("urn:cspace:org.collectionspace.demo:personauthority:name(person):person:name(pschmitz)'Patrick Schmitz'"), 'Patrick Schmitz')
-  t.equal(displayName("urn:cspace:org.collectionspace.demo:personauthority:name(X)'X Authority':person:name(y)'Y Name'"), 'Y Name', 'the authority name in the middle is skipped')
+  t.equal(
+    displayName("urn:cspace:org.collectionspace.demo:personauthority:name(X)'X Authority':person:name(y)'Y Name'"),
+    'Y Name',
+    'the authority name in the middle is skipped'
+  )
   const noDisplay = "urn:cspace:org.collectionspace.demo:personauthority:name(X)'X':person:name(y)"
   t.equal(displayName(noDisplay), noDisplay)
 })

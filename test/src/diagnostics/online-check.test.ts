@@ -10,7 +10,12 @@ import { startResourceSpaceSimulator, type RsSimulatorOptions } from '../../../s
 import { startCollectionSpaceSimulator } from '../../../src/simulators/collectionspace/index.js'
 import type { Config } from '../../../src/config/schema.js'
 
-async function check (t: Test, rsOpts: RsSimulatorOptions = {}, configure: (c: Config) => void = () => {}, before: (rs: Awaited<ReturnType<typeof startResourceSpaceSimulator>>) => void = () => {}): Promise<Finding[]> {
+async function check (
+  t: Test,
+  rsOpts: RsSimulatorOptions = {},
+  configure: (c: Config) => void = () => {},
+  before: (rs: Awaited<ReturnType<typeof startResourceSpaceSimulator>>) => void = () => {}
+): Promise<Finding[]> {
   const rs = await startResourceSpaceSimulator(rsOpts)
   const cs = await startCollectionSpaceSimulator()
   t.teardown(async () => { await Promise.all([rs.close(), cs.close()]) })
@@ -40,7 +45,12 @@ t.test('a broken field, a missing option, a free-text date mapping and a missing
   const findings = await check(t, { permissions: 's,g,c,e-2,e-1,e1,v,f*,F91' }, c => {
     const art = c.instances.art
     if (art === undefined) return
-    art.mapping[1] = { rsField: 12, cs: 'collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup/dateDisplayDate', join: '; ', blankWhenEmpty: false }
+    art.mapping[1] = {
+      rsField: 12,
+      cs: 'collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup/dateDisplayDate',
+      join: '; ',
+      blankWhenEmpty: false
+    }
     art.mapping.push({ rsField: 'nosuchfield', cs: 'collectionobjects_common/objectNumber', join: '; ', blankWhenEmpty: false })
     art.mapping.push({ rsField: 95, cs: 'collectionobjects_common/objectNumber', join: '; ', blankWhenEmpty: false })
   }, rs => {
@@ -48,7 +58,11 @@ t.test('a broken field, a missing option, a free-text date mapping and a missing
     if (synced !== undefined) synced.options.splice(1)
   })
   const about = (subject: string): string => problems(findings).filter(f => f.subject.startsWith(subject)).map(f => f.detail).join(' | ')
-  t.match(about('instance art mapping[1]'), /free-text date part 'dateDisplayDate' into an RS date field.*'ca\. 1950'.*objectProductionDateGroup/, 'the date mapping RS would erase')
+  t.match(
+    about('instance art mapping[1]'),
+    /free-text date part 'dateDisplayDate' into an RS date field.*'ca\. 1950'.*objectProductionDateGroup/,
+    'the date mapping RS would erase'
+  )
   t.match(about('instance art mapping[3] → nosuchfield'), /no field nosuchfield/)
   t.match(about('instance art mapping[4] → 95'), /no field 95 on resource types 1/, 'a field that does not apply to the instance\'s type')
   t.match(about('instance art field synced'), /lacks the option\(s\) false/)

@@ -58,7 +58,14 @@ t.test('formats: the extension chooses; ?gzip only turns .tar into .tar.gz; anyt
 t.test('the source URL keeps the query as sent, without credentials', async t => {
   const config = { server: { publicUrl: 'https://spacelink.example.org' } } as unknown as Config
   t.equal(sourceUrl(config, '/api/v1/links/abc/package.tar?gzip'), 'https://spacelink.example.org/api/v1/links/abc/package.tar?gzip')
-  t.equal(sourceUrl(config, '/api/v1/links/abc/package.zip?key=secret&image=false&KEY=x&hash=h&sign=s'), 'https://spacelink.example.org/api/v1/links/abc/package.zip?image=false')
-  t.equal(sourceUrl(config, '/api/v1/links/abc/package.zip?k%65y=secret'), 'https://spacelink.example.org/api/v1/links/abc/package.zip', 'an encoded name is still a key')
+  t.equal(
+    sourceUrl(config, '/api/v1/links/abc/package.zip?key=secret&image=false&KEY=x&hash=h&sign=s'),
+    'https://spacelink.example.org/api/v1/links/abc/package.zip?image=false'
+  )
+  t.equal(
+    sourceUrl(config, '/api/v1/links/abc/package.zip?k%65y=secret'),
+    'https://spacelink.example.org/api/v1/links/abc/package.zip',
+    'an encoded name is still a key'
+  )
   t.equal(sourceUrl(config, '/api/v1/links/package.zip?instance=art&key=secret'), 'https://spacelink.example.org/api/v1/links/package.zip?instance=art')
 })

@@ -36,7 +36,11 @@ t.test('the hashing stream passes bytes through and digests them', async t => {
   const data = Buffer.alloc(300_000, 7)
   const hashing = new HashingStream(data.length)
   const out: Buffer[] = []
-  await pipeline(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), hashing, async function * (src) { for await (const c of src) out.push(c as Buffer) })
+  await pipeline(
+    Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+    hashing,
+    async function * (src) { for await (const c of src) out.push(c as Buffer) }
+  )
   t.equal(Buffer.concat(out).length, data.length)
   t.equal(hashing.digests().sha256, createHash('sha256').update(data).digest('hex'))
   t.equal(hashing.digests().md5, createHash('md5').update(data).digest('hex'))

@@ -1,5 +1,16 @@
 import t from 'tap'
-import { changeListPartName, compactTime, discoveryLink, documentUrl, parseDocumentName, parseRecordName, recordName, recordUrl, resourceListPartName, wellKnownUrl } from '../../../src/resourcesync/urls.js'
+import {
+  changeListPartName,
+  compactTime,
+  discoveryLink,
+  documentUrl,
+  parseDocumentName,
+  parseRecordName,
+  recordName,
+  recordUrl,
+  resourceListPartName,
+  wellKnownUrl
+} from '../../../src/resourcesync/urls.js'
 
 t.test('the Source Description is at the host root; everything else under the public URL, prefix included', async t => {
   for (const publicUrl of ['https://museum.org/spacelink', 'https://museum.org/spacelink/']) {

@@ -22,7 +22,11 @@ const film = { user: 'film@spacelink.demo', password: 'demo' }
 const authOf = (account: { user: string, password: string }): string => `Basic ${Buffer.from(`${account.user}:${account.password}`).toString('base64')}`
 const fast = { retries: 2, baseDelayMs: 1, maxDelayMs: 2 }
 
-interface Setup { sim: CsSimulator, cs: CollectionSpaceClient, client: (account: { user: string, password: string }, opts?: { timeoutMs?: number, retries?: number }) => CollectionSpaceClient }
+interface Setup {
+  sim: CsSimulator,
+  cs: CollectionSpaceClient,
+  client: (account: { user: string, password: string }, opts?: { timeoutMs?: number, retries?: number }) => CollectionSpaceClient
+}
 
 async function setup (t: { teardown: (fn: () => unknown) => void }, opts: Parameters<typeof startCollectionSpaceSimulator>[0] = {}): Promise<Setup> {
   const sim = await startCollectionSpaceSimulator(opts)
@@ -40,7 +44,11 @@ async function setup (t: { teardown: (fn: () => unknown) => void }, opts: Parame
 }
 
 /** A raw request to the simulator (for what the client would never send). */
-async function raw (sim: CsSimulator, path: string, opts: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE', body?: string, headers?: Record<string, string>, auth?: boolean } = {}): Promise<{ status: number, type: string, text: string, headers: Record<string, unknown> }> {
+async function raw (
+  sim: CsSimulator,
+  path: string,
+  opts: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE', body?: string, headers?: Record<string, string>, auth?: boolean } = {}
+): Promise<{ status: number, type: string, text: string, headers: Record<string, unknown> }> {
   const headers: Record<string, string> = { ...(opts.auth === false ? {} : { authorization: authOf(art) }), ...opts.headers }
   const res = await request(new URL(path, sim.servicesUrl), { method: opts.method ?? 'GET', headers, body: opts.body })
   return { status: res.statusCode, type: String(res.headers['content-type'] ?? ''), text: await res.body.text(), headers: res.headers }
@@ -73,7 +81,17 @@ t.test('finding objects by number', async (t) => {
   })
 
   t.test('an apostrophe number is found exactly; unescaped it is a syntax error', async (t) => {
-    t.same(await cs.findObjectsByNumber("1985.4'b"), [{ csid: 'e0000001-0001-4000-8001', objectNumber: "1985.4'b", uri: '/collectionobjects/e0000001-0001-4000-8001', updatedAt: '2026-01-15T10:00:00.000Z', workflowState: 'project', title: 'Fragment b' }])
+    t.same(
+      await cs.findObjectsByNumber("1985.4'b"),
+      [{
+        csid: 'e0000001-0001-4000-8001',
+        objectNumber: "1985.4'b",
+        uri: '/collectionobjects/e0000001-0001-4000-8001',
+        updatedAt: '2026-01-15T10:00:00.000Z',
+        workflowState: 'project',
+        title: 'Fragment b'
+      }]
+    )
     const naive = await raw(sim, `collectionobjects?wf_deleted=false&as=${encodeQueryValue("collectionobjects_common:objectNumber = '1985.4'b'")}`)
     t.equal(naive.status, 400)
     t.match(naive.type, /text\/plain/)
@@ -114,14 +132,21 @@ t.test('reading records', async (t) => {
     const record = await cs.getObject('1a2b3c4d-0001-4000-8001')
     t.match(record, { csid: '1a2b3c4d-0001-4000-8001', objectNumber: '2020.1.1', workflowState: 'project', updatedAt: '2026-01-15T10:00:00.000Z' })
     t.same(valuesAt(record.doc, 'collectionobjects_common/titleGroupList/titleGroup/title'), ['Portrait of a Collaboration'])
-    t.same(valuesAt(record.doc, 'collectionobjects_common/objectProductionPersonGroupList/objectProductionPersonGroup/objectProductionPerson'), ["Georgia O'Keeffe", 'Alfred Stieglitz'], 'two makers, in order, apostrophe intact')
+    t.same(
+      valuesAt(record.doc, 'collectionobjects_common/objectProductionPersonGroupList/objectProductionPersonGroup/objectProductionPerson'),
+      ["Georgia O'Keeffe", 'Alfred Stieglitz'],
+      'two makers, in order, apostrophe intact'
+    )
     t.same(valuesAt(record.doc, 'collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup/dateDisplayDate'), ['circa 1920'])
     t.same(valuesAt(record.doc, 'collectionspace_core/uri'), ['/collectionobjects/1a2b3c4d-0001-4000-8001'])
     t.match(valuesAt(record.doc, 'collectionspace_core/refName')[0], '2020.1.1', 'refName display part = objectNumber')
     t.match(record.xml, /<objectNameList\/>/, 'unset fields appear as empty elements')
     t.match(record.xml, /^<\?xml/)
     const charlie = await cs.getObject('b0000001-0001-4000-8001')
-    t.same(valuesAt(charlie.doc, 'collectionobjects_common/objectProductionPersonGroupList/objectProductionPersonGroup/objectProductionPerson'), ['Charles "Red" Grooms'])
+    t.same(
+      valuesAt(charlie.doc, 'collectionobjects_common/objectProductionPersonGroupList/objectProductionPersonGroup/objectProductionPerson'),
+      ['Charles "Red" Grooms']
+    )
     t.equal(samplePeople.grooms.endsWith("'Charles \"Red\" Grooms'"), true)
   })
 
@@ -164,7 +189,13 @@ t.test('reading records', async (t) => {
 
   t.test('objectsUpdatedSince pages through changes, oldest first', async (t) => {
     const { sim, client } = await setup(t)
-    const paged = new CollectionSpaceClient({ servicesUrl: sim.servicesUrl, ...art, dispatcher: createDispatcher({ timeoutMs: 5_000 }), pageSize: 10, retry: fast })
+    const paged = new CollectionSpaceClient({
+      servicesUrl: sim.servicesUrl,
+      ...art,
+      dispatcher: createDispatcher({ timeoutMs: 5_000 }),
+      pageSize: 10,
+      retry: fast
+    })
     const pages = []
     for await (const page of paged.objectsUpdatedSince('2026-01-15T10:00:00.000Z')) pages.push(page)
     t.equal(pages.length, 4)
@@ -183,16 +214,27 @@ async function firstPage<T> (pages: AsyncGenerator<T[]>): Promise<T[]> {
 }
 
 async function postObject (sim: CsSimulator, objectNumber: string): Promise<string> {
-  const res = await raw(sim, 'collectionobjects', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('collectionobject-create-minimal.xml').replace('6.0221415', objectNumber) })
+  const res = await raw(
+    sim,
+    'collectionobjects',
+    { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('collectionobject-create-minimal.xml').replace('6.0221415', objectNumber) }
+  )
   return String(res.headers.location).split('/').pop() ?? ''
 }
 
 t.test('timestamps: only the double-quoted TIMESTAMP form is UTC', async (t) => {
   const { sim } = await setup(t)
-  const count = async (as: string): Promise<number> => Number(childText(rootElement(parseXml((await raw(sim, `collectionobjects?as=${encodeQueryValue(as)}`)).text), 'abstract-common-list'), 'totalItems'))
+  const count = async (as: string): Promise<number> => Number(childText(
+    rootElement(parseXml((await raw(sim, `collectionobjects?as=${encodeQueryValue(as)}`)).text), 'abstract-common-list'),
+    'totalItems'
+  ))
   const total = await count('collectionspace_core:updatedAt >= TIMESTAMP "2026-01-15T10:00:00.000Z"')
   t.ok(total > 30)
-  t.equal(await count("collectionspace_core:updatedAt >= TIMESTAMP '2026-01-15T10:00:00.000Z'"), 0, 'single quotes: read as server-local time (UTC-8), eight hours later')
+  t.equal(
+    await count("collectionspace_core:updatedAt >= TIMESTAMP '2026-01-15T10:00:00.000Z'"),
+    0,
+    'single quotes: read as server-local time (UTC-8), eight hours later'
+  )
   t.equal(await count("collectionspace_core:updatedAt >= TIMESTAMP '2026-01-15T02:00:00.000'"), total, 'which is the same instant written in local time')
 })
 
@@ -200,7 +242,11 @@ t.test('creating records', async (t) => {
   const { sim, cs } = await setup(t)
 
   t.test('POST answers 201, an empty body and an absolute Location with a truncated csid', async (t) => {
-    const res = await raw(sim, 'collectionobjects', { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('collectionobject-create-minimal.xml') })
+    const res = await raw(
+      sim,
+      'collectionobjects',
+      { method: 'POST', headers: { 'content-type': 'application/xml' }, body: fixture('collectionobject-create-minimal.xml') }
+    )
     t.equal(res.status, 201)
     t.equal(res.text, '')
     const location = String(res.headers.location)
@@ -210,46 +256,84 @@ t.test('creating records', async (t) => {
   })
 
   t.test('bad payloads are 400 text/plain', async (t) => {
-    const post = async (body: string): Promise<{ status: number, type: string, text: string }> => await raw(sim, 'collectionobjects', { method: 'POST', headers: { 'content-type': 'application/xml' }, body })
+    const post = async (body: string): Promise<{ status: number, type: string, text: string }> => await raw(
+      sim,
+      'collectionobjects',
+      { method: 'POST', headers: { 'content-type': 'application/xml' }, body }
+    )
     const notDocument = await post('<collectionobjects><objectNumber>1</objectNumber></collectionobjects>')
     t.match(notDocument, { status: 400, type: /text\/plain/ })
     t.match(await post('<document name="collectionobjects"></document>'), { status: 400, text: /No payload found for 'CREATE' action/ })
     t.match(await post('<document><ns2:collectionobjects_common xmlns:ns2="x"><objectNumber>1</objectNumber>'), { status: 400 }, 'malformed XML')
-    t.match(await post('<document><ns2:collectionobjects_common xmlns:ns2="x"><objectNumber></objectNumber></ns2:collectionobjects_common></document>'), { status: 400, text: /objectNumber/ })
+    t.match(
+      await post('<document><ns2:collectionobjects_common xmlns:ns2="x"><objectNumber></objectNumber></ns2:collectionobjects_common></document>'),
+      { status: 400, text: /objectNumber/ }
+    )
     t.equal((await raw(sim, 'collectionobjects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 415)
   })
 
   t.test('blob bytes are stored exactly (hash and length) and served back', async (t) => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(5 * 1024 * 1024 + 3, 7)])
     const parts = [bytes.subarray(0, 100_000), bytes.subarray(100_000, 3_000_000), bytes.subarray(3_000_000)]
-    const csid = await cs.createBlob(Readable.from(parts), { filename: "O'Keeffe \"Red Hills\".jpg", contentType: 'application/octet-stream', length: bytes.length })
+    const csid = await cs.createBlob(
+      Readable.from(parts),
+      { filename: "O'Keeffe \"Red Hills\".jpg", contentType: 'application/octet-stream', length: bytes.length }
+    )
     const stored = sim.state('art').blobs.find((b) => b.csid === csid)
-    t.match(stored, { length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), name: "O'Keeffe \"Red Hills\".jpg", mimeType: 'image/jpeg' }, 'type detected from the bytes')
+    t.match(
+      stored,
+      { length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), name: "O'Keeffe \"Red Hills\".jpg", mimeType: 'image/jpeg' },
+      'type detected from the bytes'
+    )
     t.match(await cs.getBlob(csid), { name: "O'Keeffe \"Red Hills\".jpg", length: bytes.length, mimeType: 'image/jpeg' })
     const content = await request(new URL(`blobs/${csid}/content`, sim.servicesUrl), { headers: { authorization: authOf(art) } })
     t.equal(createHash('sha256').update(Buffer.from(await content.body.arrayBuffer())).digest('hex'), stored?.sha256)
     await cs.renameBlob(csid, '2019.12.3_1.jpg')
     t.equal((await cs.getBlob(csid)).name, '2019.12.3_1.jpg')
     t.same((await cs.findBlobs({ name: '2019.12.3_1.jpg' })).map((b) => [b.csid, b.length]), [[csid, bytes.length]])
-    const noFile = await raw(sim, 'blobs', { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--xyz--\r\n' })
+    const noFile = await raw(
+      sim,
+      'blobs',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+        body: '--xyz\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--xyz--\r\n'
+      }
+    )
     t.equal(noFile.status, 400, 'no "file" part, no blob')
   })
 
   t.test('media, relations both ways, related media, soft delete cascades', async (t) => {
     const objectCsid = '87674c8f-296d-4682-a795'
     const blobCsid = await cs.createBlob(Readable.from([Buffer.from('GIF89a...')]), { filename: 'a.gif', contentType: 'image/gif' })
-    const mediaCsid = await cs.createMedia({ 'media_common/identificationNumber': 'RS-1-scr', 'media_common/title': '2019.12.3 (scr)', 'media_bampfa/websiteDisplayLevel': 'No public display', blobCsid })
+    const mediaCsid = await cs.createMedia({
+      'media_common/identificationNumber': 'RS-1-scr',
+      'media_common/title': '2019.12.3 (scr)',
+      'media_bampfa/websiteDisplayLevel': 'No public display',
+      blobCsid
+    })
     t.match(await cs.getMedia(mediaCsid), { identificationNumber: 'RS-1-scr', blobCsid, title: '2019.12.3 (scr)' })
     t.match(sim.state('art').media.find((m) => m.csid === mediaCsid)?.fields, { 'media_bampfa/websiteDisplayLevel': 'No public display' })
     // The client sends lowercase service names, as the original did; the server stores the real types.
     await cs.createRelation({ subjectCsid: objectCsid, subjectDocumentType: 'collectionobjects', objectCsid: mediaCsid, objectDocumentType: 'media' })
     await cs.createRelation({ subjectCsid: mediaCsid, subjectDocumentType: 'Media', objectCsid, objectDocumentType: 'CollectionObject' })
-    t.same(await cs.listRelations({ sbj: objectCsid, obj: mediaCsid, prd: 'affects' }).then((r) => r.map((x) => [x.subjectDocumentType, x.objectDocumentType])), [['CollectionObject', 'Media']])
+    t.same(
+      await cs.listRelations({ sbj: objectCsid, obj: mediaCsid, prd: 'affects' }).then((r) => r.map((x) => [x.subjectDocumentType, x.objectDocumentType])),
+      [['CollectionObject', 'Media']]
+    )
     t.equal((await cs.listRelations({ sbj: mediaCsid, prd: 'affects' })).length, 1)
     t.equal((await cs.listRelations({ sbj: objectCsid, prd: 'hasBroader' })).length, 0)
     t.same((await cs.mediaRelatedTo(objectCsid)).map((m) => m.identificationNumber), ['RS-1-scr'])
     t.same((await cs.findMedia({ identificationNumber: 'RS-1-scr' })).map((m) => m.csid), [mediaCsid])
-    t.match(await failure(cs.createRelation({ subjectCsid: objectCsid, subjectDocumentType: 'CollectionObject', objectCsid: '00000000-dead-0000-0000', objectDocumentType: 'Media' })), { upstreamStatus: 400 })
+    t.match(
+      await failure(cs.createRelation({
+        subjectCsid: objectCsid,
+        subjectDocumentType: 'CollectionObject',
+        objectCsid: '00000000-dead-0000-0000',
+        objectDocumentType: 'Media'
+      })),
+      { upstreamStatus: 400 }
+    )
     const deleted = await raw(sim, `media/${mediaCsid}/workflow/delete`, { method: 'PUT' })
     t.equal(deleted.status, 200)
     t.same(await cs.listRelations({ sbj: objectCsid }), [], 'relations of a soft-deleted record are soft-deleted too')
@@ -260,8 +344,12 @@ t.test('creating records', async (t) => {
   t.test('blobUri: the server downloads the file itself and names the blob from the download', async (t) => {
     const image = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(1000, 1)])
     const rs = createServer((req, res) => {
-      if (req.url?.startsWith('/download.php?ok') === true) res.writeHead(200, { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="1_scr.png"' }).end(image)
-      else if (req.url?.startsWith('/plain/') === true) res.writeHead(200, { 'content-type': 'image/png' }).end(image)
+      if (req.url?.startsWith('/download.php?ok') === true) {
+        res.writeHead(
+          200,
+          { 'content-type': 'image/png', 'content-disposition': 'attachment; filename="1_scr.png"' }
+        ).end(image)
+      } else if (req.url?.startsWith('/plain/') === true) res.writeHead(200, { 'content-type': 'image/png' }).end(image)
       else res.writeHead(404).end('no')
     })
     await new Promise<void>((resolve) => rs.listen(0, '127.0.0.1', resolve))
@@ -269,7 +357,11 @@ t.test('creating records', async (t) => {
     const origin = `http://127.0.0.1:${(rs.address() as AddressInfo).port}`
     const mediaCsid = await cs.createMedia({ 'media_common/identificationNumber': 'RS-2-scr' }, { blobUri: `${origin}/download.php?ok&k=secret` })
     const media = await cs.getMedia(mediaCsid)
-    t.match(await cs.getBlob(media.blobCsid ?? ''), { name: '"1_scr.png"', length: image.length, mimeType: 'image/png' }, 'the raw Content-Disposition text, quotes kept')
+    t.match(
+      await cs.getBlob(media.blobCsid ?? ''),
+      { name: '"1_scr.png"', length: image.length, mimeType: 'image/png' },
+      'the raw Content-Disposition text, quotes kept'
+    )
     const plain = await cs.getMedia(await cs.createMedia({ 'media_common/title': 'plain' }, { blobUri: `${origin}/plain/shot.png?x=1` }))
     t.equal((await cs.getBlob(plain.blobCsid ?? '')).name, 'shot.png', 'else the last path segment')
     const before = sim.state('art')
@@ -299,7 +391,15 @@ t.test('fault injection', async (t) => {
     t.equal((await cs.findObjectsByNumber('2019.12.3')).length, 1)
     t.equal(sim.state().calls['GET /collectionobjects'], 2)
     sim.faults.add({ match: { operation: 'POST /relations' }, kind: 'status', status: 500, body: 'Create failed detail: boom' })
-    t.match(await failure(cs.createRelation({ subjectCsid: '87674c8f-296d-4682-a795', subjectDocumentType: 'CollectionObject', objectCsid: '1a2b3c4d-0001-4000-8001', objectDocumentType: 'CollectionObject' })), { upstreamStatus: 500 })
+    t.match(
+      await failure(cs.createRelation({
+        subjectCsid: '87674c8f-296d-4682-a795',
+        subjectDocumentType: 'CollectionObject',
+        objectCsid: '1a2b3c4d-0001-4000-8001',
+        objectDocumentType: 'CollectionObject'
+      })),
+      { upstreamStatus: 500 }
+    )
     t.equal(sim.state().calls['POST /relations'], 1)
     t.equal(sim.state().relations.length, 0)
     sim.faults.clear()
@@ -311,7 +411,10 @@ t.test('fault injection', async (t) => {
     sim.faults.add({ match: { operation: 'GET /collectionobjects/{csid}' }, kind: 'hang', times: 1 })
     t.match(await failure(impatient.getObject('87674c8f-296d-4682-a795')), { code: 'UPSTREAM_TIMEOUT' })
     sim.faults.add({ match: { operation: 'POST /blobs' }, kind: 'reset', times: 1 })
-    t.match(await failure(impatient.createBlob(Readable.from([Buffer.from('x')]), { filename: 'x.jpg', contentType: 'image/jpeg' })), { code: 'UPSTREAM_UNREACHABLE' })
+    t.match(
+      await failure(impatient.createBlob(Readable.from([Buffer.from('x')]), { filename: 'x.jpg', contentType: 'image/jpeg' })),
+      { code: 'UPSTREAM_UNREACHABLE' }
+    )
     t.equal(sim.state().blobs.length, 0)
     t.equal((await impatient.getObject('87674c8f-296d-4682-a795')).objectNumber, '2019.12.3', 'faults were one-off')
   })

@@ -5,7 +5,13 @@ import { request } from 'undici'
 import { createDispatcher } from '../../../src/clients/http.js'
 import { ResourceSpaceClient } from '../../../src/clients/resourcespace.js'
 import { buildRsQuery, signedRsQuery } from '../../../src/clients/rs-signing.js'
-import { buildResourceSpaceApp, RS_SIMULATOR_ADMIN, RS_SIMULATOR_KEY, startResourceSpaceSimulator, type RsSimulator } from '../../../src/simulators/resourcespace/index.js'
+import {
+  buildResourceSpaceApp,
+  RS_SIMULATOR_ADMIN,
+  RS_SIMULATOR_KEY,
+  startResourceSpaceSimulator,
+  type RsSimulator
+} from '../../../src/simulators/resourcespace/index.js'
 import { rejection } from '../../helpers/rejection.js'
 
 interface Teardown {
@@ -26,7 +32,13 @@ async function simulator (t: Teardown, opts: Parameters<typeof startResourceSpac
 }
 
 /** A signed GET with the parameters in the order given; `tamper` may rewrite the final query. */
-async function rawCall (sim: RsSimulator, fn: string, params: Array<[string, string]>, tamper: (query: string) => string = (q) => q, as: { name: string, key: string } = { name: sim.user, key: sim.key }): Promise<{ status: number, type: string, text: string }> {
+async function rawCall (
+  sim: RsSimulator,
+  fn: string,
+  params: Array<[string, string]>,
+  tamper: (query: string) => string = (q) => q,
+  as: { name: string, key: string } = { name: sim.user, key: sim.key }
+): Promise<{ status: number, type: string, text: string }> {
   const query = tamper(signedRsQuery(as.key, buildRsQuery(as.name, fn, params)))
   const res = await request(`${sim.apiUrl}?${query}`)
   return { status: res.statusCode, type: String(res.headers['content-type']), text: await res.body.text() }
@@ -34,7 +46,11 @@ async function rawCall (sim: RsSimulator, fn: string, params: Array<[string, str
 
 /** A download URL of one size, as `get_resource_path` hands it out (RS answers one for any size). */
 async function resourcePath (sim: RsSimulator, ref: number, size: string, extension = 'jpg'): Promise<string> {
-  return JSON.parse((await rawCall(sim, 'get_resource_path', [['ref', String(ref)], ['size', size], ['generate', '0'], ['extension', extension]])).text) as string
+  return JSON.parse((await rawCall(
+    sim,
+    'get_resource_path',
+    [['ref', String(ref)], ['size', size], ['generate', '0'], ['extension', extension]]
+  )).text) as string
 }
 
 function pngSize (bytes: Buffer): { width: number, height: number } {
@@ -53,7 +69,12 @@ t.test('signatures are checked the way RS checks them', async (t) => {
   const upper = await rawCall(sim, 'get_system_status', [['basic', '1']], (q) => q.replace(/sign=([0-9a-f]+)/, (_m, s: string) => `sign=${s.toUpperCase()}`))
   t.equal(upper.status, 401, 'uppercase hex fails')
 
-  const reordered = await rawCall(sim, 'get_resource_data', [['resource', '2']], (q) => q.replace('function=get_resource_data&resource=2', 'resource=2&function=get_resource_data'))
+  const reordered = await rawCall(
+    sim,
+    'get_resource_data',
+    [['resource', '2']],
+    (q) => q.replace('function=get_resource_data&resource=2', 'resource=2&function=get_resource_data')
+  )
   t.equal(reordered.status, 401, 'reordering after signing fails')
 
   const reencoded = await rawCall(sim, 'get_resource_data', [['resource', '2']], (q) => q.replace('resource=2', 'resource=%32'))
@@ -89,15 +110,24 @@ t.test('the POST form needs user as a field of its own', async (t) => {
   const query = buildRsQuery(sim.user, 'get_data_by_field', [['ref', 5], ['field', 88]])
   const sign = createHash('sha256').update(sim.key + query).digest('hex')
   const post = async (form: Record<string, string>): Promise<[number, string]> => {
-    const res = await request(sim.apiUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() })
+    const res = await request(
+      sim.apiUrl,
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }
+    )
     return [res.statusCode, await res.body.text()]
   }
   t.same(await post({ user: sim.user, query, sign }), [200, '"2024.1.2"'])
   t.same(await post({ query, sign }), [401, 'Invalid signature'])
   // Function and arguments as plain form fields: RS signs and runs the (empty) URL query instead.
   const plain = `user=${sim.user}&function=get_data_by_field&ref=5&field=88`
-  t.same(await post({ user: sim.user, function: 'get_data_by_field', ref: '5', field: '88', sign: createHash('sha256').update(sim.key + plain).digest('hex') }), [401, 'Invalid signature'])
-  t.same(await post({ user: sim.user, function: 'get_data_by_field', ref: '5', field: '88', sign: createHash('sha256').update(sim.key).digest('hex') }), [200, ''])
+  t.same(
+    await post({ user: sim.user, function: 'get_data_by_field', ref: '5', field: '88', sign: createHash('sha256').update(sim.key + plain).digest('hex') }),
+    [401, 'Invalid signature']
+  )
+  t.same(
+    await post({ user: sim.user, function: 'get_data_by_field', ref: '5', field: '88', sign: createHash('sha256').update(sim.key).digest('hex') }),
+    [200, '']
+  )
 })
 
 t.test('a wrong key reaches the client as UPSTREAM_AUTH, not retried', async (t) => {
@@ -139,7 +169,11 @@ t.test('paging with a stale cached total still returns every resource', async (t
   t.same(rows.map((r) => r.ref), Array.from({ length: 37 }, (_, i) => i + 1))
   t.equal(sim.state().calls.do_search, 3 + 4, 'four pages of ten')
 
-  const plain = JSON.parse((await rawCall(sim, 'do_search', [['search', ''], ['fetchrows', '3'], ['offset', '2'], ['order_by', 'resourceid'], ['sort', 'asc']])).text)
+  const plain = JSON.parse((await rawCall(
+    sim,
+    'do_search',
+    [['search', ''], ['fetchrows', '3'], ['offset', '2'], ['order_by', 'resourceid'], ['sort', 'asc']]
+  )).text)
   t.same(plain.map((r: { ref: number }) => r.ref), [3, 4, 5], 'integer fetchrows with offset: a plain array')
 })
 
@@ -149,8 +183,16 @@ t.test('search_get_previews pads an integer fetchrows with zeros; the client nev
   t.equal(padded.length, 2)
   t.equal(padded[1], 0)
   t.match(padded[0], { ref: 5, url_thm: /download\.php\?ref=5&size=thm/ })
-  const rows = JSON.parse((await rawCall(sim, 'search_get_previews', [['search', '!list5:8:11'], ['fetchrows', '0,10'], ['getsizes', 'thm,scr'], ['order_by', 'resourceid'], ['sort', 'asc']])).text).data as Array<Record<string, unknown>>
-  t.same(rows.map((r) => [r.ref, Object.keys(r).filter(k => k.startsWith('url_'))]), [[5, ['url_thm', 'url_scr']], [8, []], [11, ['url_thm']]], 'url_<size> only for files that exist')
+  const rows = JSON.parse((await rawCall(
+    sim,
+    'search_get_previews',
+    [['search', '!list5:8:11'], ['fetchrows', '0,10'], ['getsizes', 'thm,scr'], ['order_by', 'resourceid'], ['sort', 'asc']]
+  )).text).data as Array<Record<string, unknown>>
+  t.same(
+    rows.map((r) => [r.ref, Object.keys(r).filter(k => k.startsWith('url_'))]),
+    [[5, ['url_thm', 'url_scr']], [8, []], [11, ['url_thm']]],
+    'url_<size> only for files that exist'
+  )
   t.notOk('searchGetPreviews' in rs, 'the client has no use for it: structured paging of do_search plus get_resource_all_image_sizes')
 })
 
@@ -182,7 +224,11 @@ t.test('terms need whitespace between them; !empty needs a numeric ref', async (
   t.same((await rs.search('!empty89 accessionnumber:2018.3.4')), [], '!empty combines with a field term')
   t.same(await rs.search('!empty89 !empty90'), [], 'two !empty terms alone find nothing')
   t.equal((await rs.search('!emptysynced')).length, 51, 'the by-name form tests some other field')
-  t.equal((await rawCall(sim, 'do_search', [['search', '!empty95'], ['restypes', '1']])).text, '{"error":true,"error_note":"Sorry, an error has occurred. "}', '!empty of a field that does not apply to the types asked: an SQL error')
+  t.equal(
+    (await rawCall(sim, 'do_search', [['search', '!empty95'], ['restypes', '1']])).text,
+    '{"error":true,"error_note":"Sorry, an error has occurred. "}',
+    '!empty of a field that does not apply to the types asked: an SQL error'
+  )
   const missing = await rawCall(sim, 'do_search', [['search', '!empty9999']])
   t.equal(missing.status, 403)
   t.match(missing.text, /Field ID not found/)
@@ -232,13 +278,20 @@ t.test('resource and field data; "not found" differs per function', async (t) =>
   t.equal((await rawCall(sim, 'get_resource_data', [['resource', 'abc']])).text, 'false')
   t.equal(await rs.getDataByField(5, 'accessionnumber'), '2024.1.2')
 
-  t.same(await rawCall(sim, 'get_resource_type_fields', []), { status: 403, type: 'application/json; charset=utf-8', text: '[]' }, 'admin only: the least-privilege user gets 403 and []')
+  t.same(
+    await rawCall(sim, 'get_resource_type_fields', []),
+    { status: 403, type: 'application/json; charset=utf-8', text: '[]' },
+    'admin only: the least-privilege user gets 403 and []'
+  )
   const typeFields = JSON.parse((await rawCall(sim, 'get_resource_type_fields', [], q => q, RS_SIMULATOR_ADMIN)).text)
   t.match(typeFields.find((f: { name: string }) => f.name === 'accessionnumber'), { ref: '88', type: '0' }, 'for a Super Admin: every value a string')
   t.equal((await rawCall(sim, 'checkperm', [['perm', 'a']])).text, 'false')
   t.equal((await rawCall(sim, 'checkperm', [['perm', 'a']], q => q, RS_SIMULATOR_ADMIN)).text, 'true')
   t.same(JSON.parse((await rawCall(sim, 'get_field_options', [['ref', '89']])).text), ['true', 'false'])
-  t.match(JSON.parse((await rawCall(sim, 'get_resource_types', [])).text), [{ ref: '1', name: 'Photo' }, { ref: '2' }, { ref: '3', resource_type_fields: ['95'] }, { ref: '4' }])
+  t.match(
+    JSON.parse((await rawCall(sim, 'get_resource_types', [])).text),
+    [{ ref: '1', name: 'Photo' }, { ref: '2' }, { ref: '3', resource_type_fields: ['95'] }, { ref: '4' }]
+  )
 })
 
 t.test('update_field: the dropdown-blanking quirk, and the client refusing before it happens', async (t) => {
@@ -259,7 +312,11 @@ t.test('update_field: the dropdown-blanking quirk, and the client refusing befor
   t.equal((await rawCall(sim, 'update_field', [['resource', '12'], ['field', '89'], ['value', 'true,false']])).text, 'false', 'one value only')
   t.equal((await rawCall(sim, 'update_field', [['resource', '12'], ['field', '89'], ['value', '279'], ['nodevalues', '1']])).text, 'true')
   t.equal(await rs.getDataByField(12, 89), 'true, false', 'by node id RS adds, even to a single-choice list (as seen on a real RS)')
-  t.equal((await rawCall(sim, 'update_field', [['resource', '12'], ['field', '89'], ['value', 'true'], ['nodevalues', '1']])).text, 'false', 'a name with nodevalues=1')
+  t.equal(
+    (await rawCall(sim, 'update_field', [['resource', '12'], ['field', '89'], ['value', 'true'], ['nodevalues', '1']])).text,
+    'false',
+    'a name with nodevalues=1'
+  )
 
   await rs.updateField(12, 'spacelinkstatus', 'line 1\nline 2 & more')
   t.equal(await rs.getDataByField(12, 91), 'line 1\nline 2 & more')
@@ -283,7 +340,11 @@ t.test('downloads: real JPEGs, the placeholder PNG, login redirects and ranges',
   const sizes = await rs.getResourceAllImageSizes(16)
   t.same(sizes.map((s) => s.sizeCode), ['original', 'pre', 'thm'], 'only existing sizes, original first')
   t.match(sizes[1], { extension: 'jpg', width: 400 })
-  t.match(JSON.parse((await rawCall(sim, 'get_resource_all_image_sizes', [['resource', '16']])).text)[1], { filesize: /^\d+&nbsp;KB$/ }, 'RS sends the size as display text')
+  t.match(
+    JSON.parse((await rawCall(sim, 'get_resource_all_image_sizes', [['resource', '16']])).text)[1],
+    { filesize: /^\d+&nbsp;KB$/ },
+    'RS sends the size as display text'
+  )
 
   const pre = await rs.download(sizes[1]?.url ?? '')
   t.equal(pre.headers['content-type'], 'image/jpeg')
@@ -350,11 +411,21 @@ t.test('faults: status, reset, hang, fail-after-write and latency per RS functio
   sim.faults.add({ match: (req) => req.operation === 'update_field', kind: 'fail-after-write', times: 1 })
   await rs.updateField(5, 'cspaceurl', 'https://cs.example/csid-5')
   t.equal(await rs.getDataByField(5, 90), 'https://cs.example/csid-5', 'the write happened although its first answer was lost')
-  t.same(sim.state().writes.filter((w) => w.ref === 5).map(w => w.value), ['https://cs.example/csid-5', 'https://cs.example/csid-5'], 'and was repeated with the same value: harmless')
+  t.same(
+    sim.state().writes.filter((w) => w.ref === 5).map(w => w.value),
+    ['https://cs.example/csid-5', 'https://cs.example/csid-5'],
+    'and was repeated with the same value: harmless'
+  )
 
   const hangDispatcher = createDispatcher({ timeoutMs: 200 })
   t.teardown(async () => { await hangDispatcher.destroy() })
-  const impatient = new ResourceSpaceClient({ apiUrl: sim.apiUrl, user: sim.user, key: sim.key, dispatcher: hangDispatcher, retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 } })
+  const impatient = new ResourceSpaceClient({
+    apiUrl: sim.apiUrl,
+    user: sim.user,
+    key: sim.key,
+    dispatcher: hangDispatcher,
+    retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1 }
+  })
   sim.faults.add({ match: { operation: 'get_resource_all_image_sizes' }, kind: 'hang', times: 1 })
   t.equal((await rejection(impatient.getResourceAllImageSizes(5))).code, 'UPSTREAM_TIMEOUT')
 

@@ -49,7 +49,11 @@ t.test('sqlite: a path that cannot be a database is refused clearly', async t =>
   const dir = await mkdtemp(join(tmpdir(), 'spacelink-db-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   await writeFile(join(dir, 'file'), 'not a directory')
-  await t.rejects(openStore(`sqlite:${join(dir, 'file', 'x.db')}`), { code: 'INVALID_DATABASE_URL', message: /cannot open .*x\.db: .*(ENOTDIR|EEXIST)/ }, 'a file where the directory should be')
+  await t.rejects(
+    openStore(`sqlite:${join(dir, 'file', 'x.db')}`),
+    { code: 'INVALID_DATABASE_URL', message: /cannot open .*x\.db: .*(ENOTDIR|EEXIST)/ },
+    'a file where the directory should be'
+  )
   await rm(join(dir, 'file'))
   await writeFile(join(dir, 'garbage.db'), 'this is not an SQLite file, just text long enough to fill a header page')
   await t.rejects(openStore(`sqlite:${join(dir, 'garbage.db')}`), { code: 'INVALID_DATABASE_URL', message: /not a database/ }, 'a file that is not SQLite')

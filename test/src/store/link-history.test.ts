@@ -137,13 +137,19 @@ for (const engine of engines) {
 
       const now = (await store.linkHistory.head('art'))!.seq
       const current = await all(store.linkHistory.resourcesAt('art', { asOf: now }))
-      t.same(current.map(e => `${e.rsid}/${e.size} ${e.change} v${e.link.version}`), ['2/scr created v1', '3/pre created v1', '3/scr created v1', '5/scr updated v2', '9/scr created v1'])
+      t.same(
+        current.map(e => `${e.rsid}/${e.size} ${e.change} v${e.link.version}`),
+        ['2/scr created v1', '3/pre created v1', '3/scr created v1', '5/scr updated v2', '9/scr created v1']
+      )
       t.equal(current[3]!.linkId, v2.id)
       t.match(await store.links.get(v2.id), current[3]!.link, 'each entry carries its link version\'s fields')
 
       const page = await all(store.linkHistory.resourcesAt('art', { asOf: now, after: { rsid: 3, size: 'pre' }, limit: 2, batchSize: 1 }))
       t.same(page.map(e => `${e.rsid}/${e.size}`), ['3/scr', '5/scr'], 'after a key, at most limit')
-      t.same(await all(store.linkHistory.resourceKeysAt('art', { asOf: now, after: { rsid: 3, size: 'scr' }, batchSize: 1 })), [{ rsid: 5, size: 'scr' }, { rsid: 9, size: 'scr' }])
+      t.same(
+        await all(store.linkHistory.resourceKeysAt('art', { asOf: now, after: { rsid: 3, size: 'scr' }, batchSize: 1 })),
+        [{ rsid: 5, size: 'scr' }, { rsid: 9, size: 'scr' }]
+      )
       t.same(await all(store.linkHistory.resourcesAt('art', { asOf: 0 })), [], 'nothing exists before the first event')
       t.equal(await store.linkHistory.latest('art', { rsid: 77, size: 'scr' }), undefined)
     })

@@ -3,7 +3,17 @@ import { LinkExistsError, openStore, type NewLink } from '../../../src/store/ind
 import { engines, freshDatabaseUrl } from '../../helpers/databases.js'
 
 function newLink (over: Partial<NewLink> = {}): NewLink {
-  return { rsid: 42, instance: 'art', size: 'scr', objectCsid: 'obj-1', objectNumber: '2019.12.3', filename: 'bampfa_2019-12-3.jpg', contentType: 'image/jpeg', transactionId: null, ...over }
+  return {
+    rsid: 42,
+    instance: 'art',
+    size: 'scr',
+    objectCsid: 'obj-1',
+    objectNumber: '2019.12.3',
+    filename: 'bampfa_2019-12-3.jpg',
+    contentType: 'image/jpeg',
+    transactionId: null,
+    ...over
+  }
 }
 
 for (const engine of engines) {
@@ -15,9 +25,15 @@ for (const engine of engines) {
     t.test('a push records each step before the next and is found again afterwards', async t => {
       const tx = await store.transactions.create({ caller: 'api_webhooks', rsid: 42, instance: 'art', queryType: 'push-resource' })
       const started = await store.links.start(newLink({ transactionId: tx.id }))
-      t.match(started, { rsid: 42, instance: 'art', size: 'scr', version: 1, step: 'started', blobCsid: null, mediaCsid: null, transactionId: tx.id, doneAt: null })
+      t.match(
+        started,
+        { rsid: 42, instance: 'art', size: 'scr', version: 1, step: 'started', blobCsid: null, mediaCsid: null, transactionId: tx.id, doneAt: null }
+      )
 
-      const blob = await store.links.update(started.id, { step: 'blob-created', blobCsid: 'blob-9', byteLength: 5_000_000_123, sha256: 'ab'.repeat(32), md5: 'cd'.repeat(16) })
+      const blob = await store.links.update(
+        started.id,
+        { step: 'blob-created', blobCsid: 'blob-9', byteLength: 5_000_000_123, sha256: 'ab'.repeat(32), md5: 'cd'.repeat(16) }
+      )
       t.match(blob, { step: 'blob-created', blobCsid: 'blob-9', byteLength: 5_000_000_123, sha256: 'ab'.repeat(32) }, 'lengths beyond 32 bits survive')
       t.ok(blob.updatedAt >= started.updatedAt)
 
@@ -30,7 +46,11 @@ for (const engine of engines) {
       await store.links.update(started.id, { step: 'relations-created', relationMediaObjectCsid: 'rel-mo' })
       await store.links.update(started.id, { step: 'rs-updated' })
       const done = await store.links.update(started.id, { step: 'done' })
-      t.match(done, { step: 'done', blobCsid: 'blob-9', mediaCsid: 'media-3', relationObjectMediaCsid: 'rel-om', relationMediaObjectCsid: 'rel-mo', md5: 'cd'.repeat(16) }, 'earlier results are kept')
+      t.match(
+        done,
+        { step: 'done', blobCsid: 'blob-9', mediaCsid: 'media-3', relationObjectMediaCsid: 'rel-om', relationMediaObjectCsid: 'rel-mo', md5: 'cd'.repeat(16) },
+        'earlier results are kept'
+      )
       t.type(done.doneAt, 'string')
       const again = await store.links.update(started.id, { step: 'done' })
       t.equal(again.doneAt, done.doneAt, 'doneAt is when it first became done')
@@ -82,7 +102,10 @@ for (const engine of engines) {
       t.equal(page.total, 5)
       t.same(page.items.map(l => l.rsid), [904, 903], 'newest first')
       t.same((await store.links.list({ instance: 'photo', page: 2, size: 2 })).items.map(l => l.rsid), [900])
-      t.same((await store.links.list({ instance: 'photo', page: 0, size: 10, sort: { field: 'rsid', dir: 'asc' } })).items.map(l => l.rsid), [900, 901, 902, 903, 904])
+      t.same(
+        (await store.links.list({ instance: 'photo', page: 0, size: 10, sort: { field: 'rsid', dir: 'asc' } })).items.map(l => l.rsid),
+        [900, 901, 902, 903, 904]
+      )
       t.same((await store.links.list({ instance: 'photo', step: 'done', page: 0, size: 10 })).items.map(l => l.rsid), [903, 901], 'by step')
       t.same((await store.links.list({ rsid: 902, page: 0, size: 10 })).items.map(l => l.id), [made[2]!.id], 'by rsid')
 

@@ -4,7 +4,20 @@ import { migrations, openStore, type Store } from '../../../src/store/index.js'
 import { engines, freshDatabaseUrl } from '../../helpers/databases.js'
 
 const allMigrations = Object.keys(migrations).sort()
-const tables = ['incidents', 'link_event_log', 'link_events', 'links', 'resource_failures', 'rs_writes', 'run_locks', 'resource_locks', 'sync_run_items', 'sync_runs', 'transactions', 'unfinished_rs_writes']
+const tables = [
+  'incidents',
+  'link_event_log',
+  'link_events',
+  'links',
+  'resource_failures',
+  'rs_writes',
+  'run_locks',
+  'resource_locks',
+  'sync_run_items',
+  'sync_runs',
+  'transactions',
+  'unfinished_rs_writes'
+]
 
 async function userTables (store: Store): Promise<string[]> {
   const found = await store.db.introspection.getTables()
@@ -28,7 +41,11 @@ for (const engine of engines) {
         await store.db.insertInto('sync_runs').values({ id, instance: 'art', started_at: '2030-01-01T00:00:00Z', finished_at: null, status: 'finished', options, counts: '{}', total: null, holder: 'h', error: null } as never).execute()
         for (const [rsid, outcome, at] of items) await store.db.insertInto('sync_run_items').values({ run_id: id, rsid, accession_number: `n${rsid}`, outcome, message: outcome, transaction_id: null, updated_at: at }).execute()
       }
-      await run('night-1', '{}', [[1, 'upstream-error', '2030-01-01T02:00:00Z'], [2, 'not-found', '2030-01-01T02:00:00Z'], [3, 'ambiguous', '2030-01-01T02:00:00Z']])
+      await run(
+        'night-1',
+        '{}',
+        [[1, 'upstream-error', '2030-01-01T02:00:00Z'], [2, 'not-found', '2030-01-01T02:00:00Z'], [3, 'ambiguous', '2030-01-01T02:00:00Z']]
+      )
       await run('night-2', '{}', [[2, 'pushed', '2030-01-02T02:00:00Z']])
       await run('dry', '{"dryRun":true}', [[4, 'not-found', '2030-01-03T02:00:00Z']])
       const tx = async (id: string, rsid: number, caller: string, queryType: string, outcome: string, at: string): Promise<void> => {
@@ -40,7 +57,11 @@ for (const engine of engines) {
       await tx('t8b', 8, 'browser', 'retrieve-metadata', 'updated', '2030-01-01T10:00:00Z')
       await tx('t9', 9, 'sync', 'sync', 'pushed', '2030-01-01T02:00:00Z')
       await store.migrate()
-      t.same((await store.unfinishedWrites.list('art')).map(u => [u.rsid, u.transactionId]), [[7, 't7']], 'a button push left without its metadata is finished by the next night')
+      t.same(
+        (await store.unfinishedWrites.list('art')).map(u => [u.rsid, u.transactionId]),
+        [[7, 't7']],
+        'a button push left without its metadata is finished by the next night'
+      )
       t.same((await store.failures.list('art')).map(f => [f.rsid, f.outcome, f.attempts, f.retryAfter]), [
         [1, 'upstream-error', 1, '2030-01-01T02:00:00Z'],
         [3, 'ambiguous', 1, null]

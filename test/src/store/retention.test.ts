@@ -37,7 +37,11 @@ for (const engine of engines) {
       t.match(pruned, { raw: null, mapped: null, steps: [], outcome: 'pushed', httpStatus: 201, message: 'pushed scr', durationMs: 80 })
       t.type(pruned?.detailsPrunedAt, 'string')
       t.same(pruned?.rsWrites.map(w => [w.field, w.value]), [['synced', 'yes']], 'RS writes are kept (a revert needs them)')
-      t.match(await store.links.get(old.link.id), { step: 'done', mediaCsid: 'media-1', sha256: 'ff'.repeat(32), transactionId: old.tx.id }, 'links are kept forever')
+      t.match(
+        await store.links.get(old.link.id),
+        { step: 'done', mediaCsid: 'media-1', sha256: 'ff'.repeat(32), transactionId: old.tx.id },
+        'links are kept forever'
+      )
 
       t.match(await store.transactions.get(recent.tx.id), { raw: '<document/>', mapped: { title: 'Sunset' }, detailsPrunedAt: null }, 'recent ones untouched')
       t.match(await store.transactions.get(unfinished.tx.id), { detailsPrunedAt: null }, 'unfinished ones untouched')

@@ -8,7 +8,19 @@ for (const engine of engines) {
 
     t.test('a run is created running and finished with counts', async t => {
       const run = await store.syncRuns.create({ instance: 'art', options: { dryRun: true, limit: 5 }, holder: 'host-a:123' })
-      t.match(run, { instance: 'art', status: 'running', finishedAt: null, options: { dryRun: true, limit: 5 }, counts: {}, total: null, holder: 'host-a:123', error: null })
+      t.match(
+        run,
+        {
+          instance: 'art',
+          status: 'running',
+          finishedAt: null,
+          options: { dryRun: true, limit: 5 },
+          counts: {},
+          total: null,
+          holder: 'host-a:123',
+          error: null
+        }
+      )
       await store.syncRuns.setTotal(run.id, 12)
       await store.syncRuns.updateCounts(run.id, { pushed: 3 })
       t.match(await store.syncRuns.get(run.id), { total: 12, counts: { pushed: 3 }, status: 'running' }, 'progress is visible while running')
@@ -86,7 +98,11 @@ for (const engine of engines) {
       t.same(list.map(f => [f.rsid, f.outcome, f.attempts]), [[10, 'upstream-error', 3], [11, 'not-found', 1]])
       const ten = list[0]
       t.equal(ten?.firstFailedAt, night(1).toISOString())
-      t.equal(ten?.retryAfter, new Date(night(4).getTime() + 4 * 86_400_000 - 3_600_000).toISOString(), 'the third attempt waits four nights (less an hour of slack)')
+      t.equal(
+        ten?.retryAfter,
+        new Date(night(4).getTime() + 4 * 86_400_000 - 3_600_000).toISOString(),
+        'the third attempt waits four nights (less an hour of slack)'
+      )
       t.equal(list[1]?.retryAfter, null, 'other failures wait for a change, not for a date')
       await fail(10, 'not-found', 5)
       t.equal((await store.failures.list('sculpture'))[0]?.attempts, 1, 'another kind of failure starts counting anew')

@@ -20,18 +20,52 @@ for (const engine of engines) {
     t.test('a transaction is created open and finished with its outcome and details', async t => {
       const created = await store.transactions.create({ caller: 'api_webhooks', rsid: 42, instance: 'art', queryType: 'retrieve-metadata' })
       t.match(created.id, /^[0-9a-f-]{36}$/, 'a UUID, usable in URLs')
-      t.match(created, { rsid: 42, caller: 'api_webhooks', instance: 'art', queryType: 'retrieve-metadata', outcome: null, finishedAt: null, dryRun: false, syncRunId: null, steps: [], rsWrites: [], raw: null, mapped: null })
+      t.match(
+        created,
+        {
+          rsid: 42,
+          caller: 'api_webhooks',
+          instance: 'art',
+          queryType: 'retrieve-metadata',
+          outcome: null,
+          finishedAt: null,
+          dryRun: false,
+          syncRunId: null,
+          steps: [],
+          rsWrites: [],
+          raw: null,
+          mapped: null
+        }
+      )
       t.ok(!Number.isNaN(Date.parse(created.startedAt)), 'startedAt is an ISO timestamp')
 
       const raw = '<document name="collectionobjects"><ns2:collectionobjects_common><objectNumber>2019.12.3</objectNumber></ns2:collectionobjects_common></document>'
-      await store.transactions.finish(created.id, { outcome: 'updated', httpStatus: 200, message: 'updated 2 fields', durationMs: 123.6, steps, raw, mapped: { title: 'Sunset', objectNumber: '2019.12.3' } })
+      await store.transactions.finish(
+        created.id,
+        {
+          outcome: 'updated',
+          httpStatus: 200,
+          message: 'updated 2 fields',
+          durationMs: 123.6,
+          steps,
+          raw,
+          mapped: { title: 'Sunset', objectNumber: '2019.12.3' }
+        }
+      )
       const read = await store.transactions.get(created.id)
-      t.match(read, { outcome: 'updated', httpStatus: 200, message: 'updated 2 fields', durationMs: 124, raw, mapped: { title: 'Sunset', objectNumber: '2019.12.3' } })
+      t.match(
+        read,
+        { outcome: 'updated', httpStatus: 200, message: 'updated 2 fields', durationMs: 124, raw, mapped: { title: 'Sunset', objectNumber: '2019.12.3' } }
+      )
       t.same(read?.steps, steps, 'upstream calls come back as objects')
       t.ok(read?.finishedAt !== null && read!.finishedAt! >= created.startedAt)
 
       await store.transactions.finish(created.id, { outcome: 'unchanged', httpStatus: 200, message: null, durationMs: null, steps: [] })
-      t.match(await store.transactions.get(created.id), { outcome: 'unchanged', durationMs: null, raw, mapped: { title: 'Sunset' } }, 'raw and mapped left alone when omitted')
+      t.match(
+        await store.transactions.get(created.id),
+        { outcome: 'unchanged', durationMs: null, raw, mapped: { title: 'Sunset' } },
+        'raw and mapped left alone when omitted'
+      )
     })
 
     t.test('finishing records the instance the action resolved to, and failures without an outcome', async t => {
@@ -39,7 +73,11 @@ for (const engine of engines) {
       await store.transactions.finish(created.id, { outcome: 'valid', instance: 'video' })
       t.match(await store.transactions.get(created.id), { instance: 'video', outcome: 'valid', httpStatus: null, message: null, steps: [] })
       await store.transactions.finish(created.id, { outcome: null, httpStatus: 503, message: 'RS unreachable', instance: null })
-      t.match(await store.transactions.get(created.id), { instance: 'video', outcome: null, httpStatus: 503, message: 'RS unreachable' }, 'a null instance keeps the recorded one')
+      t.match(
+        await store.transactions.get(created.id),
+        { instance: 'video', outcome: null, httpStatus: 503, message: 'RS unreachable' },
+        'a null instance keeps the recorded one'
+      )
     })
 
     t.test('dry runs and sync-run membership are remembered', async t => {
@@ -61,7 +99,11 @@ for (const engine of engines) {
         { field: 'status', fieldRef: null, previous: '', value: 'spacelink: updated', writtenAt: null }
       ])
       let read = await store.transactions.get(tx.id)
-      t.same(read?.rsWrites.map(w => [w.field, w.previous, w.value, w.writtenAt]), [['title', 'Untitled', 'Sunset', null], ['status', '', 'spacelink: updated', null]], 'pending writes, in order')
+      t.same(
+        read?.rsWrites.map(w => [w.field, w.previous, w.value, w.writtenAt]),
+        [['title', 'Untitled', 'Sunset', null], ['status', '', 'spacelink: updated', null]],
+        'pending writes, in order'
+      )
 
       const when = '2026-11-21T14:02:00.000Z'
       await store.transactions.markRsWriteDone(tx.id, 'title', when)
@@ -69,11 +111,18 @@ for (const engine of engines) {
       t.same(read?.rsWrites.map(w => w.writtenAt), [when, null], 'only the written field is marked')
 
       // The action appends a second round (e.g. the status field written again) and records the whole list.
-      await store.transactions.recordRsWrites(tx.id, [...read!.rsWrites, { field: 'status', fieldRef: 9, previous: 'spacelink: updated', value: 'spacelink: done', writtenAt: null }])
+      await store.transactions.recordRsWrites(
+        tx.id,
+        [...read!.rsWrites, { field: 'status', fieldRef: 9, previous: 'spacelink: updated', value: 'spacelink: done', writtenAt: null }]
+      )
       await store.transactions.markRsWriteDone(tx.id, 'status', when)
       await store.transactions.markRsWriteDone(tx.id, 'status', '2026-11-21T14:03:00.000Z')
       read = await store.transactions.get(tx.id)
-      t.same(read?.rsWrites.map(w => [w.field, w.fieldRef, w.writtenAt]), [['title', 8, when], ['status', null, when], ['status', 9, '2026-11-21T14:03:00.000Z']], 'each mark takes the next pending write of that field')
+      t.same(
+        read?.rsWrites.map(w => [w.field, w.fieldRef, w.writtenAt]),
+        [['title', 8, when], ['status', null, when], ['status', 9, '2026-11-21T14:03:00.000Z']],
+        'each mark takes the next pending write of that field'
+      )
 
       await store.transactions.markRsWriteDone(tx.id, 'not-recorded', when)
       await store.transactions.recordRsWrites(tx.id, [])
