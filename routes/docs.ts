@@ -15,7 +15,7 @@ const docs: FastifyPluginAsyncTypebox = async function docs (fastify) {
       response: { 200: answer('text/html', Type.String(), 'The problems page'), ...problems(429) }
     }
   }, async function problemDocs (_request, reply) {
-    return await reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=3600').send(page)
+    return await reply.type('text/html; charset=utf-8').cacheControl('public').cacheControl('max-age', '1h').send(page)
   })
 }
 

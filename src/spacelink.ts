@@ -14,7 +14,6 @@ import { createEvents } from './actions/events.js'
 import { handlers } from './actions/handlers/index.js'
 import { runAction } from './actions/run-action.js'
 import type { ActionRequest, ActionResult } from './actions/types.js'
-import { absoluteUrl } from './util/url.js'
 
 export interface Spacelink extends Services {
   run: (req: ActionRequest) => Promise<ActionResult>
@@ -53,7 +52,6 @@ export async function createSpacelink (opts: SpacelinkOptions): Promise<Spacelin
     cs,
     log,
     background: new Set(),
-    transactionUrl: id => absoluteUrl(config.server.publicUrl, `/api/v1/transactions/${id}`),
     now: () => new Date(),
     sleep: async (ms, signal) => { await sleep(ms, undefined, { signal }) },
     events: createEvents(),

@@ -20,8 +20,6 @@ export interface Services {
   log: Logger
   /** Work that goes on after its caller was answered; shutdown waits for it. */
   background: Set<Promise<unknown>>
-  /** The absolute URL of a transaction, for sentences written into RS. */
-  transactionUrl: (id: string) => string
   /** The clock (status sentences, failure schedules); tests move it. */
   now: () => Date
   /** Waits `ms` (the button deadline) unless aborted; tests pass one they fire themselves. */

@@ -5,8 +5,8 @@
  * and bugs are stored and re-thrown for the caller's error handling.
  *
  * A request with a deadline (the api_webhooks caller: RS stops waiting after 60 s) is answered when the
- * deadline passes even if the work goes on: RS is told the action continues in the background (with the
- * transaction URL), and from then on the action writes nothing into RS — its final write set is recorded
+ * deadline passes even if the work goes on: RS is told the action continues in the background (with a
+ * reference to the transaction), and from then on the action writes nothing into RS — its final write set is recorded
  * as unfinished and the next nightly run completes it. Its final outcome is still stored.
  */
 import { trackUpstreamCalls } from '../clients/http.js'
@@ -109,8 +109,13 @@ async function beforeDeadline (ctx: ActionContext, done: Promise<Settled>, deadl
   return await ctx.writer.answerEarly(backgroundDetail(ctx)) ? undefined : await done
 }
 
+/**
+ * Names the transaction instead of linking it: the person reading RS has no admin key to open it, IT finds
+ * it by this reference. Its result reaches RS at the next press or nightly run, since RS is closed now.
+ */
 function backgroundDetail (ctx: ActionContext): string {
-  return `${ctx.req.queryType === 'push-resource' ? 'the push' : ctx.req.queryType} continues in the background: ${ctx.services.transactionUrl(ctx.transactionId)}`
+  const action = ctx.req.queryType === 'push-resource' ? 'the push' : ctx.req.queryType
+  return `${action} continues in the background; its result shows here after the next press or nightly run (reference ${ctx.transactionId})`
 }
 
 function answeredInBackground (ctx: ActionContext): ActionResult {

@@ -63,7 +63,11 @@ ${inputs}
 </form>`)
 }
 
-export function resultPage (result: ActionResult, links: { resource: string, record?: string, transaction: string }): string {
+/**
+ * The page a person sees after pressing a button in a browser. The transaction is named, not linked: reading
+ * it needs the admin key, which registrars do not have; IT finds it by this reference.
+ */
+export function resultPage (result: ActionResult, links: { resource: string, record?: string }): string {
   const problem = result.httpStatus >= 400
   // The metadata diff when there is one, else what was written (status sentence, CS URL, synced flag).
   const changes = result.changes !== undefined && result.changes.length > 0 ? result.changes : result.rsWrites ?? []
@@ -77,7 +81,8 @@ ${candidates === '' ? '' : `<p>Candidates:</p><ul>${candidates}</ul>`}
 ${rows === '' ? '' : `<table><thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead><tbody>\n${rows}\n</tbody></table>`}
 ${refused === '' ? '' : `<p>Not written, because ResourceSpace would not keep these values:</p><ul>${refused}</ul>`}
 ${members === '' ? '' : `<ul>${members}</ul>`}
-<p><a href="${escapeHtml(links.resource)}">Back to the ResourceSpace resource</a>${links.record === undefined ? '' : ` · <a href="${escapeHtml(links.record)}">Open the CollectionSpace record</a>`} · <a href="${escapeHtml(links.transaction)}">Transaction</a></p>`)
+<p><a href="${escapeHtml(links.resource)}">Back to the ResourceSpace resource</a>${links.record === undefined ? '' : ` · <a href="${escapeHtml(links.record)}">Open the CollectionSpace record</a>`}</p>
+<p class="reference">Reference for IT: <code>${escapeHtml(result.transactionId)}</code></p>`)
 }
 
 export function problemPage (title: string, detail: string, resourceLink?: string): string {

@@ -31,7 +31,7 @@ export async function respond (reply: FastifyReply, config: Config, caller: Call
   if (caller === 'browser') {
     const html = resultPage(
       result,
-      { resource: links.resource?.href ?? '', ...(links.record === undefined ? {} : { record: links.record.href }), transaction: links.transaction?.href ?? '' }
+      { resource: links.resource?.href ?? '', ...(links.record === undefined ? {} : { record: links.record.href }) }
     )
     return await reply.code(result.httpStatus).type('text/html; charset=utf-8').send(html)
   }

@@ -84,7 +84,7 @@ export async function collectParts (services: ExportServices, link: LinkRow, opt
       description: `CollectionSpace collection object ${link.objectNumber} (${link.objectCsid}) as received by transaction ${withRecord.row.id} (${withRecord.row.queryType}, ${withRecord.row.startedAt})`
     })
   } else {
-    missing.push({ path: 'cspace/collectionobject.xml', reason: 'no transaction of this resource kept the CollectionSpace record: a push alone does not read it (retrieve-metadata and the nightly sync do), and retention removes it after database.retentionDays' })
+    missing.push({ path: 'cspace/collectionobject.xml', reason: 'no transaction of this resource still keeps the CollectionSpace record: retention clears it after database.retentionDays' })
   }
   if (typeof media === 'string') {
     files.push({ path: 'cspace/media.xml', bytes: Buffer.from(media, 'utf8'), mediaType: 'application/xml', description: `CollectionSpace media record ${link.mediaCsid ?? ''} as CollectionSpace holds it now` })

@@ -76,7 +76,13 @@ async function freePort (): Promise<number> {
   return port
 }
 
-t.test('the image\'s start and healthcheck commands work on a tree laid out as in the image', async t => {
+/** The variables a `.env` made from `.env.example` sets, as `docker run --env-file` reads it (no quotes, no expansion). */
+function envFileExample (): Record<string, string> {
+  const lines = readFileSync(join(root, '.env.example'), 'utf8').split('\n')
+  return Object.fromEntries(lines.filter(line => /^[A-Z_][A-Z0-9_]*=/.test(line)).map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+}
+
+t.test('the image\'s start and healthcheck commands work on a tree laid out as in the image, with the README\'s --env-file .env', async t => {
   const { env, cmd, healthcheck } = runtimeStage()
   t.same(cmd, ['node', 'dist/src/cli.js', 'serve'])
   t.match(healthcheck, /^node -e /)
@@ -99,9 +105,12 @@ t.test('the image\'s start and healthcheck commands work on a tree laid out as i
   await mkdir(join(dir, 'data'))
   await writeFile(rebase(env.SPACELINK_CONFIG ?? ''), readFileSync(join(root, 'spacelink.example.yaml')))
   const port = await freePort()
+  // docker run: the image's ENV, then --env-file .env (copied from .env.example, keys filled in) wins over it.
+  const dotenv = envFileExample()
+  t.notOk('SPACELINK_CONFIG' in dotenv || 'DATABASE_URL' in dotenv, '.env.example does not move the image\'s config or database')
   const runEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, rebase(v)])),
+    ...Object.fromEntries(Object.entries({ ...env, ...dotenv }).map(([k, v]) => [k, rebase(v)])),
     PORT: String(port),
     SPACELINK_BUTTON_KEY: 'button-key-0123456789abcdef',
     SPACELINK_ADMIN_KEY: 'admin-key-0123456789abcdef',

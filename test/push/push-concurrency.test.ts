@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildServer } from '../../src/server.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { assertPushedOnce } from '../helpers/cs-invariants.js'
+import { manualTimer } from '../helpers/manual-timer.js'
 
 const redHills = { rsid: 1, objectCsid: '87674c8f-296d-4682-a795' }
 
@@ -95,31 +96,36 @@ t.test('50 concurrent presses while CS loses the answer to POST /media: one fail
 })
 
 t.test('an RS api_webhooks press queued behind a button press never writes RS after its answer', async t => {
-  const h = await startHarness(t, { configure: c => { c.server.webhookDeadlineMs = 300 } })
-  const slowUpload = h.cs.faults.add({ match: { operation: 'POST /blobs' }, kind: 'latency', ms: 800, times: 1 })
+  // The webhook's deadline is fired by the test, not by the clock, so a slow machine cannot reorder the story.
+  const deadline = manualTimer()
+  const h = await startHarness(t, { services: { sleep: deadline.sleep } })
+  let release = (): void => {}
+  const upload = h.cs.faults.add({ match: { operation: 'POST /blobs' }, kind: 'hold', until: new Promise<void>(resolve => { release = resolve }), times: 1 })
   const button = push(h.app, h, redHills.rsid)
-  while (slowUpload.hits < 1) await sleep(5)
+  while (upload.hits < 1) await sleep(5)
   // RS's api_webhooks button: the bare ref as the body, the hash in the URL; RS waits for the answer.
-  const hook = await h.app.inject({
+  const pressing = h.app.inject({
     method: 'POST',
     url: `/api/v1/callback?query_type=push-resource&rsid=${redHills.rsid}&hash=${h.hash(redHills.rsid)}`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: String(redHills.rsid)
   })
+  await deadline.started()
+  deadline.fire()
+  const hook = await pressing
   t.equal(hook.statusCode, 200)
-  const transactionId = /\/transactions\/([\w-]+)/.exec(hook.body)?.[1] ?? ''
+  const transactionId = /\(reference ([\w-]+)\)/.exec(hook.body)?.[1] ?? ''
   t.match(hook.body, /push continues in the background/, 'the webhook press could not wait for the lock')
-  t.same(await button, { statusCode: 201, outcome: 'pushed' }, 'the button press pushes')
   const writesBefore = h.rs.state().writes.length
+  release()
+  t.same(await button, { statusCode: 201, outcome: 'pushed' }, 'the button press pushes')
 
   // The webhook press now gets the lock, finds the push done, and must keep quiet towards RS.
-  const deadline = Date.now() + 5000
-  let finished = await h.app.spacelink.store.transactions.get(transactionId)
-  while (!/finished in the background/.test(finished?.message ?? '') && Date.now() < deadline) {
-    await sleep(20)
-    finished = await h.app.spacelink.store.transactions.get(transactionId)
-  }
+  while (h.app.spacelink.background.size > 0) await Promise.allSettled([...h.app.spacelink.background])
+  const finished = await h.app.spacelink.store.transactions.get(transactionId)
   t.match(finished?.message, /already-pushed: .*\(finished in the background\)/, 'it found the push done')
-  t.same(h.rs.state().writes.slice(writesBefore), [], 'no RS write after the webhook answer')
+  // After the answer only the button press writes: one status sentence, its own; nothing of the webhook press.
+  const statusWrites = h.rs.state().writes.slice(writesBefore).filter(w => String(w.field) === '91' && String(w.ref) === String(redHills.rsid))
+  t.same(statusWrites.map(w => w.value.replace(/^.*spacelink: /, '').split(':')[0]), ['pushed'], 'no RS write by the webhook press after its answer')
   assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
 })

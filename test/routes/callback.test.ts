@@ -3,6 +3,7 @@
  * each outcome, asserting what the person sees in RS (fields) and what CS holds afterwards.
  */
 import t from 'tap'
+import { request } from 'undici'
 import { startHarness, type Harness } from '../helpers/harness.js'
 
 const json = (h: Harness): Record<string, string> => ({ 'x-api-key': h.keys.button, accept: 'application/json' })
@@ -16,6 +17,7 @@ t.test('validate-cspace-id: valid writes the status sentence and the CS record U
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.equal(body.outcome, 'valid')
+  t.match(res.headers['cache-control'], /no-store/, 'no proxy or browser keeps an action answer')
   t.equal(body.object.csid, '87674c8f-296d-4682-a795')
   t.match(body._links.transaction.href, /^http:\/\/spacelink\.test\/api\/v1\/transactions\//)
   t.match(h.rsField(1, status), /^\d{4}-\d\d-\d\d \d\d:\d\d spacelink: valid: accession number 2019\.12\.3/)
@@ -271,4 +273,29 @@ t.test('push-resource-group: a member that fails does not stop the others', asyn
     'the person reads which member failed'
   )
   t.equal(h.rsField(14, synced), 'true', 'the pressed resource itself was pushed')
+})
+
+t.test('a browser press: every onward link of the result page opens a page, and problem types are documented', async t => {
+  const h = await startHarness(t)
+  const browser = { 'x-api-key': h.keys.button, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' }
+  const res = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=validate-cspace-id', headers: browser })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/html/)
+  const hrefs = [...res.body.matchAll(/href="([^"]+)"/g)].map(m => m[1]!.replaceAll('&amp;', '&'))
+  t.ok(hrefs.some(href => href.includes('/pages/view.php?ref=1')), 'a link back to the resource in RS')
+  t.ok(hrefs.some(href => href.includes('/record/collectionobject/')), 'a link to the CS record')
+  for (const href of hrefs) {
+    const page = await request(href, { headers: { accept: browser.accept } })
+    const body = await page.body.text()
+    t.equal(page.statusCode, 200, `${href} opens`)
+    t.match(page.headers['content-type'], /^text\/html/, `${href} is a page, not JSON`)
+    t.notMatch(body, /log ?in/i, `${href} does not ask for a login`)
+  }
+
+  const ambiguous = await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=4&query_type=validate-cspace-id', headers: json(h) })
+  t.equal(ambiguous.statusCode, 422)
+  const type = new URL(ambiguous.json().type as string, 'http://spacelink.test')
+  const docs = await h.app.inject({ method: 'GET', url: type.pathname })
+  t.equal(docs.statusCode, 200, 'the problem type URL is a page')
+  t.match(docs.body, new RegExp(`id="${type.hash.slice(1)}"`), 'with a section for this problem')
 })

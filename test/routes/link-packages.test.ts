@@ -131,7 +131,7 @@ t.test('the zip comment names the URL it was made from (credentials left out)', 
 
 t.test('the package holds the CS record as received, the media record, the RS fields and the writes with their previous values', async t => {
   const h = await startHarness(t)
-  const id = await push(t, h, 2, { metadataFirst: true })
+  const id = await push(t, h, 2)
   const { archive } = await download(h, `/api/v1/links/${id}/package.tar`)
   const manifest = checkManifest(t, archive)
   const pushed = manifest.transactions.find(tx => tx.role === 'push')
@@ -143,26 +143,27 @@ t.test('the package holds the CS record as received, the media record, the RS fi
   const fields = JSON.parse(entry(archive, 'resourcespace/fields.json').text ?? '[]') as Array<{ name: string, value: string }>
   t.equal(fields.find(f => f.name === 'creator')?.value, "Georgia O'Keeffe; Alfred Stieglitz")
   const mapped = JSON.parse(entry(archive, 'mapped.json').text ?? '{}') as {
-    mapped: Record<string,
-    string>,
+    mapped: Record<string, string>,
     writes: Array<{ field: string, previous: string, value: string, queryType: string }>
   }
   t.equal(mapped.mapped.title, 'Portrait of a Collaboration')
   const title = mapped.writes.find(w => w.field === 'title' || w.field === '8')
   t.same(
     { previous: title?.previous, value: title?.value, queryType: title?.queryType },
-    { previous: '', value: 'Portrait of a Collaboration', queryType: 'retrieve-metadata' }
+    { previous: '', value: 'Portrait of a Collaboration', queryType: 'push-resource' },
+    'the press wrote the mapped title over an empty field'
   )
-  t.ok(mapped.writes.some(w => w.queryType === 'push-resource'), 'the push\'s own writes (synced, status) too')
+  t.ok(mapped.writes.some(w => w.field === 'synced' || w.field === '89'), 'the push\'s own writes (synced, status) too')
 })
 
-t.test('a push alone kept no CS record: the manifest says it is missing and why', async t => {
+t.test('once retention cleared the transactions\' details, the manifest says the CS record is missing and why', async t => {
   const h = await startHarness(t)
   const id = await push(t, h, 1)
+  t.ok((await h.app.spacelink.store.prune(0)).transactions > 0, 'details cleared')
   const { archive } = await download(h, `/api/v1/links/${id}/package.zip`)
   const manifest = checkManifest(t, archive)
   t.notOk(archive.entries.some(e => e.name === 'cspace/collectionobject.xml'))
-  t.match(manifest.missing, [{ path: 'cspace/collectionobject.xml', reason: /a push alone does not read it/ }])
+  t.match(manifest.missing, [{ path: 'cspace/collectionobject.xml', reason: /retention/ }])
 })
 
 t.test('an image changed in RS after the push is shipped with both hashes in the manifest', async t => {
@@ -358,13 +359,13 @@ t.test('whole-instance export: a link whose RS data cannot be read is listed as 
 
 t.test('blob-uri links (CS fetched the image itself) say no hash was recorded; PostgreSQL store', async t => {
   const h = await startHarness(t, { engine: 'postgres' })
-  const id = await push(t, h, 17, { metadataFirst: true })
+  const id = await push(t, h, 17)
   const { archive } = await download(h, `/api/v1/links/${id}/package.zip`)
   const manifest = checkManifest(t, archive)
   t.equal(manifest.derivative.status, 'not-recorded')
   t.equal(manifest.derivative.pushed.sha256, null)
-  t.ok(archive.entries.some(e => e.name === 'cspace/collectionobject.xml'), 'the record read by retrieve-metadata')
-  t.equal(manifest.transactions.map(tx => tx.role).join(','), 'push,metadata')
+  t.ok(archive.entries.some(e => e.name === 'cspace/collectionobject.xml'), 'the record read by the push')
+  t.equal(manifest.transactions.map(tx => tx.role).join(','), 'push')
 })
 
 t.test('RS or CS failing before the first byte is a problem+json answer, never a broken attachment', async t => {

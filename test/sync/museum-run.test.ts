@@ -17,9 +17,13 @@ import {
 } from '../helpers/sync-expectations.js'
 
 t.test('a run over the sample museum: every resource in its expected outcome, CS and RS exactly as expected', async t => {
-  const h = await startHarness(t)
+  const logLines: string[] = []
+  const h = await startHarness(t, { logStream: { write: line => { logLines.push(line) } }, configure: c => { c.server.logLevel = 'info' } })
   const summary = await runSync(h.app.spacelink, 'art')
   t.equal(summary.status, 'finished')
+  const finished = logLines.map(line => JSON.parse(line) as Record<string, unknown>).filter(l => l.msg !== undefined && l.outcome === 'pushed')
+  t.equal(finished.length, artPushed.length, 'one log line per pushed item')
+  t.ok(finished.every(l => l.queryType === 'push-resource' && l.caller === 'sync'), 'nightly pushes are logged as push-resource by the sync, so one filter finds every push')
   t.equal(summary.total, artCandidates.length, 'every unsynced photo is a candidate, nothing else')
   t.same(summary.counts, { pushed: artPushed.length, ambiguous: 1, 'not-found': 1, 'no-accession-number': 1, 'no-derivative': 1 })
   t.same(
@@ -52,7 +56,7 @@ t.test('a run over the sample museum: every resource in its expected outcome, CS
 
   for (const rsid of artPushed) {
     t.equal(h.rsField(rsid, synced), 'true', `RS ${rsid}: synced`)
-    t.match(h.rsField(rsid, status), /^\d{4}-\d\d-\d\d \d\d:\d\d spacelink: pushed /, `RS ${rsid}: status sentence`)
+    t.match(h.rsField(rsid, status), /^\d{4}-\d\d-\d\d \d\d:\d\d spacelink: pushed: '(scr|pre|thm)' to CollectionSpace object .+ \(media [0-9a-f-]+\)$/, `RS ${rsid}: status sentence`)
   }
   for (const [rsid, outcome] of Object.entries(expectedFailures)) {
     t.equal(h.rsField(Number(rsid), synced), 'false', `RS ${rsid}: synced=false`)

@@ -33,7 +33,7 @@ t.test('--refresh re-pulls the metadata of only the resources whose CS object ch
   t.same([...(await itemOutcomes(h, refreshed.runId))], [[1, 'updated'], [3, 'updated']])
   t.equal(h.rsField(1, title), 'Red Hills and Bones (revised)', 'RS shows the new title')
   t.equal(h.rsField(3, title), 'Migrant Mother (revised)', 'also on the resource whose number is in its filename')
-  t.match(h.rsField(1, status), /spacelink: updated /)
+  t.match(h.rsField(1, status), /spacelink: updated: 1 field\(s\) \(Title\) from CollectionSpace object 2019\.12\.3 after it changed$/)
   const writes = h.rs.state().writes.slice(rsWrites)
   t.same([...new Set(writes.map(w => String(w.ref)))].sort(), ['1', '3'], 'RS writes touch resources 1 and 3 only')
   t.notOk(writes.some(w => String(w.field) === String(creator)), 'unchanged fields are not rewritten')

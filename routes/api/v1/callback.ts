@@ -35,7 +35,7 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
       response: ConfirmResponses
     }
   }, async function confirm (request, reply) {
-    reply.header('cache-control', 'no-store')
+    reply.preventCache()
     try {
       const params = parseCallbackParams(request.query, undefined, sizes)
       return await reply.type('text/html; charset=utf-8').send(confirmPage(params, request.url.split('?')[0] ?? '/api/v1/callback'))
@@ -60,7 +60,7 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
   }, async function run (request, reply) {
     let caller: Caller = callerFromHeaders(request)
     let rsid: number | undefined
-    reply.header('cache-control', 'no-store')
+    reply.preventCache()
     try {
       const params = parseCallbackParams(request.query, request.body, sizes)
       rsid = params.rsid

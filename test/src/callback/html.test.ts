@@ -38,12 +38,14 @@ t.test('the result page shows the outcome, the fields changed and links back', a
   }
   const html = resultPage(
     result,
-    { resource: 'https://rs/pages/view.php?ref=2', record: 'https://cs/record/x', transaction: 'https://sl/api/v1/transactions/tx-1' }
+    { resource: 'https://rs/pages/view.php?ref=2', record: 'https://cs/record/x' }
   )
   t.match(html, /<strong>updated<\/strong>: 1 field\(s\) \(Creator\)/)
   t.notMatch(html, /updated<\/strong>: updated/, 'the outcome word once')
   t.match(html, /Georgia O&#39;Keeffe; Alfred Stieglitz/)
   t.match(html, /href="https:\/\/rs\/pages\/view.php\?ref=2"/)
   t.match(html, /Open the CollectionSpace record/)
+  t.match(html, /Reference for IT: <code>tx-1<\/code>/, 'the transaction is named for IT')
+  t.notMatch(html, /\/api\/v1\/transactions\//, 'no link a registrar could not open (it needs the admin key)')
   t.equal(escapeHtml('<a href="x">&</a>'), '&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;')
 })

@@ -49,7 +49,7 @@ async function spawnHolder (test: Teardown, args: string[]): Promise<{ child: Ch
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   const said = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lock holder said nothing within 20 s; stderr: ${stderr}`)), 20_000)
+    const timer = setTimeout(() => reject(new Error(`lock holder said nothing within 120 s; stderr: ${stderr}`)), 120_000)
     let out = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString()
