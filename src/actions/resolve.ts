@@ -9,10 +9,10 @@ import { accessionFromFilename } from '../config/accession-from-filename.js'
 import type { CollectionSpaceClient } from '../clients/collectionspace.js'
 import type { FieldValue } from '../clients/resourcespace.js'
 import { isField } from '../clients/rs-fields.js'
-import { SpacelinkError } from '../errors.js'
 import type { Outcome } from '../vocabulary.js'
 import type { ActionContext, LoadedResource, ObjectMatch } from './context.js'
 import type { CsObjectRef } from './types.js'
+import { requireInstance } from '../config/instances.js'
 
 export interface Resolved {
   loaded: LoadedResource
@@ -93,15 +93,7 @@ export function isEarly (r: Resolved | EarlyOutcome): r is EarlyOutcome {
  */
 export function chooseInstance (config: Config, resourceType: number, requested?: string): string | undefined {
   if (requested !== undefined) {
-    if (config.instances[requested] === undefined) {
-      throw new SpacelinkError(
-        'UNKNOWN_INSTANCE',
-        400,
-        'Unknown instance',
-        `no CollectionSpace instance named '${requested}' is configured`,
-        { instances: Object.keys(config.instances) }
-      )
-    }
+    requireInstance(config, requested)
     return requested
   }
   const names = Object.keys(config.instances)

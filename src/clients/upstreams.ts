@@ -5,10 +5,10 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Dispatcher } from 'undici'
 import type { Config } from '../config/schema.js'
-import { SpacelinkError } from '../errors.js'
 import { CollectionSpaceClient } from './collectionspace.js'
 import { createDispatcher, defaultRetryPolicy, type RetryPolicy } from './http.js'
 import { ResourceSpaceClient } from './resourcespace.js'
+import { unknownInstance } from '../config/instances.js'
 
 export interface Upstreams {
   rs: ResourceSpaceClient
@@ -50,14 +50,7 @@ export function createUpstreams (config: Config, opts: UpstreamOptions = {}): Up
     rs,
     cs: name => {
       const client = csClients.get(name)
-      if (client === undefined) {
-        throw new SpacelinkError(
-          'UNKNOWN_INSTANCE',
-          400,
-          'Unknown instance',
-        `no CollectionSpace instance named '${name}' is configured`
-        )
-      }
+      if (client === undefined) throw unknownInstance(config, name)
       return client
     },
     close: async () => {

@@ -23,6 +23,7 @@ import { newHolder } from '../store/locks.js'
 import { forEachBounded } from '../util/concurrency.js'
 import { isSuccess } from '../vocabulary.js'
 import { findCandidates, type Candidate } from './candidates.js'
+import { requireInstance } from '../config/instances.js'
 
 export interface SyncOptions {
   dryRun?: boolean
@@ -76,15 +77,7 @@ const defaultLockTtlMs = 60_000
 const itemRetries = 2
 
 export async function runSync (services: Services, instanceName: string, opts: SyncOptions = {}): Promise<SyncSummary> {
-  const instance = services.config.instances[instanceName]
-  if (instance === undefined) {
-    throw new SpacelinkError(
-      'UNKNOWN_INSTANCE',
-      400,
-      'Unknown instance',
-    `no CollectionSpace instance named '${instanceName}' is configured`
-    )
-  }
+  const instance = requireInstance(services.config, instanceName)
   const { store, log } = services
   const holder = newHolder()
   const lockTtlMs = opts.lockTtlMs ?? defaultLockTtlMs

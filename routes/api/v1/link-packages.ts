@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
-import { SpacelinkError } from '../../../src/errors.js'
 import { downloadHeaders, packageFilename } from '../../../src/export/filenames.js'
 import { gzipFlag, packageFormat } from '../../../src/export/formats.js'
 import { instancePackageName, instancePackageStream } from '../../../src/export/instance-package.js'
@@ -13,6 +12,7 @@ import { linkPackageStream, prepareLinkPackage } from '../../../src/export/link-
 import { packagedLink } from '../../../src/export/package-contents.js'
 import { sourceUrl } from '../../../src/export/source-url.js'
 import { keySecurity, problems } from '../../../src/schemas/responses.js'
+import { requireInstance } from '../../../src/config/instances.js'
 
 const PackageParamsSchema = Type.Object({
   id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
@@ -93,14 +93,7 @@ const linkPackages: FastifyPluginAsyncTypebox = async function linkPackages (fas
         const format = packageFormat(request.params.format, gzipFlag(request.query.gzip))
         const { spacelink } = fastify
         const { instance } = request.query
-        if (spacelink.config.instances[instance] === undefined) {
-          throw new SpacelinkError(
-            'UNKNOWN_INSTANCE',
-            400,
-            'Unknown instance',
-          `no CollectionSpace instance named '${instance}' is configured`
-          )
-        }
+        requireInstance(spacelink.config, instance)
         const createdAt = new Date()
         reply.headers(downloadHeaders(format, instancePackageName(instance, createdAt, format)))
         if (request.method === 'HEAD') return await reply.send()

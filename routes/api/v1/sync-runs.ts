@@ -10,6 +10,7 @@ import { syncRunView } from '../../../src/http/views.js'
 import { apiUrl } from '../../../src/http/links.js'
 import { runSync } from '../../../src/sync/engine.js'
 import { hal, HalCollectionSchema, keySecurity, problems, SyncRunDetailSchema, SyncRunSchema } from '../../../src/schemas/responses.js'
+import { requireInstance } from '../../../src/config/instances.js'
 
 const StartSchema = Type.Object({
   instance: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,62}$' }),
@@ -48,14 +49,7 @@ const syncRuns: FastifyPluginAsyncTypebox = async function syncRuns (fastify) {
   }, async function start (request, reply) {
     const { spacelink } = fastify
     const { instance, ...opts } = request.body
-    if (spacelink.config.instances[instance] === undefined) {
-      throw new SpacelinkError(
-        'UNKNOWN_INSTANCE',
-        400,
-        'Unknown instance',
-      `no CollectionSpace instance named '${instance}' is configured`
-      )
-    }
+    requireInstance(spacelink.config, instance)
     const runId = await new Promise<string>((resolve, reject) => {
       // The run goes on after the answer; shutdown stops it at an item boundary and waits for it.
       const running = runSync(spacelink, instance, { ...opts, signal: spacelink.stopping, onStart: resolve })
