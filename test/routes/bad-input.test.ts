@@ -53,6 +53,7 @@ const cases: Case[] = [
   { name: 'instance with quotes', url: `${cb}?rsid=1&query_type=validate-cspace-id&instance=art'--`, headers: k, status: 400 },
   { name: 'size with a path', url: `${cb}?rsid=1&query_type=push-resource&size=..%2Fx`, headers: k, status: 400 },
   { name: 'size with XML', url: `${cb}?rsid=1&query_type=push-resource&size=%3Cx%3E`, headers: k, status: 400 },
+  { name: 'a size neither RS nor the configuration has (zzz)', url: `${cb}?rsid=1&query_type=push-resource&size=zzz`, headers: k, status: 400 },
   { name: 'dry_run not a boolean', url: `${cb}?rsid=1&query_type=retrieve-metadata&dry_run=perhaps`, headers: k, status: 400 },
   { name: 'force not a boolean', url: `${cb}?rsid=1&query_type=push-resource&force=yes`, headers: k, status: 400 },
   { name: 'revert without transaction', url: `${cb}?rsid=1&query_type=revert`, headers: k, status: 400 },
