@@ -228,6 +228,6 @@ function describe (err: unknown): string {
 /** The findings as a table museum IT can act on. */
 export function findingsTable (findings: readonly Finding[]): string {
   const rows = findings.map(f => [f.verdict.toUpperCase(), f.subject, f.detail])
-  const widths = [7, Math.min(48, Math.max(7, ...rows.map(r => (r[1] ?? '').length)))]
+  const widths = [7, Math.min(60, Math.max(7, ...rows.map(r => (r[1] ?? '').length)))]
   return rows.map(([v, s, d]) => `${(v ?? '').padEnd(widths[0] ?? 7)}  ${(s ?? '').padEnd(widths[1] ?? 7)}  ${d ?? ''}`).join('\n') + '\n'
 }
