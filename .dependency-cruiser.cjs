@@ -9,7 +9,7 @@
  *   4 src/mapping, src/push, src/auth, src/simulators
  *   5 src/actions                               the button actions, one transaction each
  *   6 src/sync                                  the nightly run, built from actions
- *   7 src/http, src/schemas, src/callback, src/diagnostics, src/resourcesync, src/export, src/observability
+ *   7 src/http, src/schemas, src/callback, src/pages, src/diagnostics, src/resourcesync, src/export, src/observability
  *   8 src/spacelink.ts, src/app.ts, src/server.ts, src/cli.ts, src/logger.ts, src/demo, plugins, routes
  */
 const layers = [
@@ -20,7 +20,7 @@ const layers = [
   ['^src/mapping/', '^src/push/', '^src/auth/', '^src/simulators/'],
   ['^src/actions/'],
   ['^src/sync/'],
-  ['^src/http/', '^src/schemas/', '^src/callback/', '^src/diagnostics/', '^src/resourcesync/', '^src/export/', '^src/observability/'],
+  ['^src/http/', '^src/schemas/', '^src/callback/', '^src/pages/', '^src/diagnostics/', '^src/resourcesync/', '^src/export/', '^src/observability/'],
   ['^src/spacelink\\.ts$', '^src/app\\.ts$', '^src/server\\.ts$', '^src/cli\\.ts$', '^src/logger\\.ts$', '^src/demo/', '^plugins/', '^routes/']
 ]
 

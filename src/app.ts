@@ -11,6 +11,9 @@ import type { Config } from './config/schema.js'
 import type { Spacelink, SpacelinkOptions } from './spacelink.js'
 import type { Store } from './store/index.js'
 import { problemContentType, problemFromError, problem } from './http/problem.js'
+import { prefersHtml } from './http/negotiate.js'
+import { pageHeaders } from './pages/headers.js'
+import { problemPage } from './pages/problem-page.js'
 
 export interface AppOptions extends FastifyPluginOptions {
   config: Config
@@ -46,6 +49,10 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions): 
     const body = problemFromError(err)
     if (body.status >= 500) request.log.error({ err, method: request.method, url: request.routeOptions.url }, 'request failed')
     else request.log.info({ code: body.code, detail: body.detail }, 'request refused')
+    // Pages for people: a browser gets the refusal as a page it can read (and go back from).
+    if (request.routeOptions.config?.htmlErrors === true && prefersHtml(request.headers.accept)) {
+      return reply.code(body.status).headers(pageHeaders()).type('text/html; charset=utf-8').send(problemPage(body.title, body.detail ?? body.title))
+    }
     // A download that failed before its first byte: the problem must not be saved as the archive.
     reply.removeHeader('content-disposition')
     if (body.status === 405) reply.header('allow', (err as { allow?: string }).allow ?? '')

@@ -14,7 +14,8 @@ export interface MetadataChanges {
   refused: RefusedValue[]
 }
 
-export async function mappedMetadata (ctx: ActionContext, resolved: Resolved): Promise<MetadataChanges> {
+/** `ctx` needs only the memo, the details kept with the transaction and the writer (a preview passes its own). */
+export async function mappedMetadata (ctx: Pick<ActionContext, 'memo' | 'details' | 'writer'>, resolved: Resolved): Promise<MetadataChanges> {
   ctx.memo.record ??= await resolved.cs.getObject(resolved.object.csid)
   const { fields } = resolved.loaded
   const fieldOf = (ref: string | number): typeof fields[number] | undefined => fields.find(f => isField(f, ref))

@@ -159,7 +159,9 @@ function conclude (ctx: ActionContext, settled: Settled, keepGoing: boolean): Ac
 
 async function record (ctx: ActionContext, settled: Settled, calls: UpstreamCall[], started: number, suffix: string): Promise<void> {
   const durationMs = Math.round(performance.now() - started)
-  const base = { durationMs, steps: calls, raw: ctx.details.raw, mapped: ctx.details.mapped }
+  // The number the action matched on, kept so the status page can name it beside a failure.
+  const accessionNumber = (settled.ok ? settled.value.accessionNumber : undefined) ?? ctx.memo.match?.accessionNumber ?? null
+  const base = { durationMs, steps: calls, raw: ctx.details.raw, mapped: ctx.details.mapped, accessionNumber }
   if (!settled.ok) {
     const err = settled.error
     await ctx.services.store.transactions.finish(

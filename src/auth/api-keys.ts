@@ -21,7 +21,8 @@ export interface Credentials {
 }
 
 export interface Principal {
-  kind: 'key' | 'webhook-hash' | 'open' | 'metrics-token'
+  /** `session`: a person signed in to the status page with an admin key (src/auth/session.ts). */
+  kind: 'key' | 'webhook-hash' | 'open' | 'metrics-token' | 'session'
   scopes: Scope[]
   /** A short, non-reversible id of the key for logs and rate limits. */
   id: string

@@ -26,7 +26,8 @@ export interface CallbackParams {
 
 type Raw = Record<string, string>
 
-const known = new Set(['rsid', 'query_type', 'instance', 'dry_run', 'force', 'size', 'transaction', 'reply', 'key', 'hash'])
+// `_csrf`: the form token of spacelink's own pages, checked by the route before the parameters are read.
+const known = new Set(['rsid', 'query_type', 'instance', 'dry_run', 'force', 'size', 'transaction', 'reply', 'key', 'hash', '_csrf'])
 
 export function invalid (detail: string, pointer?: string): SpacelinkError {
   return new SpacelinkError('INVALID_INPUT', 400, 'Invalid input', detail, pointer === undefined ? {} : { errors: [{ pointer, detail }] })

@@ -11,7 +11,9 @@ import type { ActionResult, Caller } from '../actions/types.js'
 import { problemOf } from '../actions/outcome.js'
 import { problem, problemContentType } from '../http/problem.js'
 import { apiUrl, rsResourceUrl } from '../http/links.js'
-import { resultPage } from './html.js'
+import { originOf, pageHeaders } from '../pages/headers.js'
+import type { Chrome } from '../pages/layout.js'
+import { resultPage } from '../pages/result-page.js'
 
 export function resultLinks (config: Config, result: ActionResult): Record<string, { href: string }> {
   const links: Record<string, { href: string }> = {
@@ -23,17 +25,36 @@ export function resultLinks (config: Config, result: ActionResult): Record<strin
   return links
 }
 
-export async function respond (reply: FastifyReply, config: Config, caller: Caller, result: ActionResult): Promise<FastifyReply> {
+/** The page header of the person who pressed (signed in to the status page or not). */
+export interface People {
+  chrome: Chrome
+}
+
+export async function respond (
+  reply: FastifyReply,
+  config: Config,
+  caller: Caller,
+  result: ActionResult,
+  people: People = { chrome: {} }
+): Promise<FastifyReply> {
   const links = resultLinks(config, result)
   if (caller === 'api_webhooks') {
     return await reply.code(200).type('text/plain; charset=utf-8').send(`${result.message}\n`)
   }
   if (caller === 'browser') {
     const html = resultPage(
+      config,
       result,
-      { resource: links.resource?.href ?? '', ...(links.record === undefined ? {} : { record: links.record.href }) }
+      {
+        resource: links.resource?.href ?? '',
+        ...(links.record === undefined ? {} : { record: links.record.href }),
+        // Only a person signed in to the status page can open it; anyone else would meet a sign-in.
+        ...(people.chrome.signedIn === undefined ? {} : { status: people.chrome.signedIn.statusUrl })
+      },
+      people.chrome
     )
-    return await reply.code(result.httpStatus).type('text/html; charset=utf-8').send(html)
+    const images = [originOf(links.resource?.href)].filter((o): o is string => o !== undefined)
+    return await reply.code(result.httpStatus).headers(pageHeaders(images)).type('text/html; charset=utf-8').send(html)
   }
   const { transactionId, httpStatus, wroteRs, ...rest } = result
   if (httpStatus >= 400) {

@@ -23,6 +23,7 @@ import {
   toFieldValue,
   toImageSize,
   toResourceData,
+  toInt,
   toSearchRow,
   unexpected,
   type FieldValue,
@@ -283,6 +284,18 @@ export class ResourceSpaceClient {
     const answer = await this.call('get_resource_all_image_sizes', [['resource', ref]])
     if (!Array.isArray(answer)) throw unexpected('get_resource_all_image_sizes', answer)
     return answer.filter(isRecord).flatMap(toImageSize)
+  }
+
+  /** Resource type names by ref (`get_resource_types`, open to every user), for the pages people read. */
+  async getResourceTypes (): Promise<Map<number, string>> {
+    const answer = await this.call('get_resource_types', [])
+    if (!Array.isArray(answer)) throw unexpected('get_resource_types', answer)
+    const names = new Map<number, string>()
+    for (const row of answer.filter(isRecord)) {
+      const ref = toInt(row.ref)
+      if (ref !== undefined && typeof row.name === 'string') names.set(ref, row.name)
+    }
+    return names
   }
 
   /**

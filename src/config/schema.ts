@@ -85,6 +85,12 @@ export const ServerSchema = closedObject({
   allowAnonymous: Type.Boolean({
     default: false,
     description: 'Accept calls without any key (a closed test network only). Off: with no keys configured every call is refused'
+  }),
+  sessionHours: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 720,
+    default: 12,
+    description: 'How long a sign-in to the status page (with an admin key) lasts before the key is asked again'
   })
 }, { default: {}, description: 'The HTTP server' })
 

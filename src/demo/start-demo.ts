@@ -90,6 +90,9 @@ Try (resource 1 is object 2019.12.3 by Georgia O'Keeffe; 4 is ambiguous; 3 has i
   curl -s -X POST '${cb}?query_type=push-resource&rsid=3&hash=${webhookHash(demoKeys.webhookSecret, 3)}' -H 'Content-type: application/x-www-form-urlencoded' --data-binary 3
   # in a browser (confirmation page, then a POST button):
   ${cb}?rsid=2&query_type=retrieve-metadata&key=${demoKeys.button}
+  ${cb}?rsid=4&query_type=validate-cspace-id&key=${demoKeys.button}
+  # the status page (sign in with the admin key): what needs attention, recent actions, sync runs:
+  ${d.url}/
   # the log and the links:
   curl -s '${d.url}/api/v1/transactions' -H 'X-API-Key: ${demoKeys.admin}'
   curl -s '${d.url}/api/v1/links' -H 'X-API-Key: ${demoKeys.admin}'

@@ -41,6 +41,13 @@ export const problemCatalogue: ProblemDoc[] = [
     meaning: 'The key is valid but lacks the scope (a callback key on an admin route), or a webhook hash caller asked for something only a key may do.',
     todo: 'Use a key with the admin scope, or ask the administrator to add the action to the button configuration.'
   },
+  {
+    code: 'CSRF_INVALID',
+    status: 403,
+    title: 'The form has expired',
+    meaning: 'A button on one of spacelink\'s pages was pressed with a missing or wrong form token (a page kept open too long, cookies blocked, or a form on another site posting to spacelink). Nothing was done.',
+    todo: 'Reload the page and press the button again; allow cookies for spacelink.'
+  },
   { code: 'NOT_FOUND', status: 404, title: 'Not found', meaning: 'Nothing is served at this path.', todo: 'Check the URL against /docs or /openapi.json.' },
   {
     code: 'METHOD_NOT_ALLOWED',

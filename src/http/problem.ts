@@ -48,6 +48,7 @@ export function problemFromError (err: unknown): Problem {
     })
   }
   const known = fastifyCodes[e.code ?? '']
+  if (known?.code === 'CSRF_INVALID') return problem(403, known.code, known.title, 'the form\'s security token is missing or does not match: reload the page and press the button again')
   if (known !== undefined) return problem(known.status ?? status, known.code, known.title, e.message)
   if (status >= 500) return problem(status, 'INTERNAL', 'Internal error', 'an internal error occurred')
   return problem(status, `HTTP_${status}`, httpTitle(status), e.message)
@@ -65,7 +66,10 @@ const fastifyCodes: Record<string, { code: string, title: string, status?: numbe
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_INPUT', title: 'Invalid input', status: 400 },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_INPUT', title: 'Invalid input', status: 400 },
   FST_ERR_BAD_URL: { code: 'INVALID_INPUT', title: 'Invalid input', status: 400 },
-  FST_ERR_ASYNC_CONSTRAINT: { code: 'INVALID_INPUT', title: 'Invalid input', status: 400 }
+  FST_ERR_ASYNC_CONSTRAINT: { code: 'INVALID_INPUT', title: 'Invalid input', status: 400 },
+  // @fastify/csrf-protection: a page's button posted without its form token, or with a wrong one.
+  FST_CSRF_MISSING_SECRET: { code: 'CSRF_INVALID', title: 'The form has expired', status: 403 },
+  FST_CSRF_INVALID_TOKEN: { code: 'CSRF_INVALID', title: 'The form has expired', status: 403 }
 }
 
 function httpTitle (status: number): string {

@@ -1,5 +1,5 @@
 /** /docs/problems: one section per problem code, its anchor the fragment of the problem's `type`. */
-import { escapeHtml } from '../callback/html.js'
+import { escapeHtml } from '../pages/html.js'
 import { problemAnchor, problemCatalogue } from './problem-catalogue.js'
 
 export function problemsPage (): string {

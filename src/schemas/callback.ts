@@ -28,7 +28,8 @@ export const CallbackQuerySchema = Type.Partial(Type.Object(parameters))
 export const CallbackParamsSchema = Type.Object({
   rsid,
   query_type: queryType,
-  ...Object.fromEntries(Object.entries(optional).map(([k, v]) => [k, Type.Optional(v)]))
+  ...Object.fromEntries(Object.entries(optional).map(([k, v]) => [k, Type.Optional(v)])),
+  _csrf: Type.Optional(Type.String({ description: 'the form token of spacelink\'s own pages (confirmation and status pages); required when the caller is signed in to the status page instead of giving a key' }))
 }, { description: 'the parameters; any of them may instead be in the query string' })
 
 /** RS api_webhooks: `Content-type: application/x-www-form-urlencoded`, body = the bare ref. */
@@ -68,5 +69,5 @@ export const CallbackResponses = {
 
 export const ConfirmResponses = {
   200: answer('text/html', html, 'A confirmation page with a POST button (writes nothing)'),
-  ...problems(400, 401, 429)
+  ...problems(400, 401, 403, 429)
 }

@@ -44,7 +44,8 @@ const RsWriteSchema = Type.Object({
   fieldRef: Nullable(Type.Integer()),
   previous: Type.String(),
   value: Type.String(),
-  writtenAt: Nullable(DateTime())
+  writtenAt: Nullable(DateTime()),
+  title: Type.Optional(Nullable(Type.String({ description: 'the field\'s title in RS (null on writes recorded before spacelink kept it)' })))
 }, open)
 
 const transactionFields = {
@@ -63,6 +64,7 @@ const transactionFields = {
   dryRun: Type.Boolean(),
   syncRunId: Nullable(Type.String()),
   detailsPrunedAt: Nullable(DateTime()),
+  accessionNumber: Nullable(Type.String({ description: 'the accession number the action worked with, when it found one' })),
   _links: Links('self, resource (RS), syncRun')
 }
 

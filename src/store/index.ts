@@ -4,6 +4,7 @@
  * and invisible to everything above the repositories.
  */
 import { sql, type Kysely } from 'kysely'
+import { createAttentionRepo, type AttentionRepo } from './attention.js'
 import { openDatabase, type DatabaseOptions, type Engine, type PoolUse } from './database.js'
 import { createFailureRepo, type FailureRepo } from './failures.js'
 import { createIncidentRepo, type IncidentRepo } from './incidents.js'
@@ -37,6 +38,8 @@ export interface Store {
   failures: FailureRepo
   /** Open incidents of the sync watch (failed or stale nightly). */
   incidents: IncidentRepo
+  /** Resources whose latest action failed: the status page's "needs attention". */
+  attention: AttentionRepo
   /** Clears raw records, steps and mapped values of transactions older than the given age; links are kept. */
   prune (olderThanDays: number): Promise<{ transactions: number }>
 }
@@ -71,6 +74,7 @@ export async function openStore (url: string, opts: StoreOptions = {}): Promise<
     unfinishedWrites: createUnfinishedWritesRepo(db),
     failures: createFailureRepo(db),
     incidents: createIncidentRepo(db),
+    attention: createAttentionRepo(db),
     prune: (olderThanDays) => pruneTransactionDetails(db, olderThanDays)
   }
   if (opts.migrate !== false) {
@@ -89,6 +93,7 @@ export type { LinkChange, LinkEventRow } from './link-events.js'
 export type { LinkEvent, LinkHistoryRepo, PublishedLink, ResourceKey } from './link-history.js'
 export { LinkExistsError, linkSteps, type LinkFilter, type LinkPatch, type LinkRepo, type LinkRow, type LinkStep, type NewLink } from './links.js'
 export type { Incident, IncidentRepo } from './incidents.js'
+export { standingQueryTypes, type AttentionItem, type AttentionPage, type AttentionRepo } from './attention.js'
 export { defaultLockWaitMs, lockTimeout, type LockRepo, type ResourceLockOptions, type RunLockState } from './locks.js'
 export { migrations } from './migrate.js'
 export type { Database } from './schema.js'

@@ -12,6 +12,7 @@ import * as initial from './migrations/0001-initial.js'
 import * as incidents from './migrations/0002-incidents.js'
 import * as resourceState from './migrations/0003-resource-state.js'
 import * as linkEvents from './migrations/0004-link-events.js'
+import * as peoplePages from './migrations/0005-people-pages.js'
 import type { Database } from './schema.js'
 
 /** Every migration, in order. Names sort alphabetically in the order they must run; never rename one. */
@@ -19,7 +20,8 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-incidents': incidents,
   '0003-resource-state': resourceState,
-  '0004-link-events': linkEvents
+  '0004-link-events': linkEvents,
+  '0005-people-pages': peoplePages
 }
 
 const staticProvider: MigrationProvider = {

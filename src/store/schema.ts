@@ -31,6 +31,8 @@ export interface TransactionsTable {
   /** JSON object of mapped values. */
   mapped: string | null
   details_pruned_at: string | null
+  /** The accession number the action worked with; null when it had none (or before migration 0005). */
+  accession_number: string | null
 }
 
 /** One RS field write of a transaction: recorded before the write, marked written after it. */
@@ -42,6 +44,8 @@ export interface RsWritesTable {
   previous: string
   value: string
   written_at: string | null
+  /** The field's title in RS when the write was recorded, for people; null before migration 0005. */
+  title: string | null
 }
 
 export interface LinksTable {

@@ -25,6 +25,8 @@ export interface RsWrite {
   previous: string
   value: string
   writtenAt: string | null
+  /** The field's title in RS, for people (null on writes recorded before spacelink kept it). */
+  title?: string | null
 }
 
 export interface TransactionRow {
@@ -47,6 +49,8 @@ export interface TransactionRow {
   mapped: Record<string, unknown> | null
   rsWrites: RsWrite[]
   detailsPrunedAt: string | null
+  /** The accession number the action worked with, when it found one. */
+  accessionNumber: string | null
 }
 
 export interface TransactionResult {
@@ -62,6 +66,8 @@ export interface TransactionResult {
   raw?: string | null
   /** Left as it is when omitted. */
   mapped?: Record<string, unknown> | null
+  /** The accession number the action worked with; left as it is when omitted. */
+  accessionNumber?: string | null
 }
 
 export type TransactionSortField = 'startedAt' | 'rsid' | 'outcome' | 'queryType'
@@ -72,6 +78,10 @@ export interface TransactionFilter extends PageRequest {
   queryType?: string
   outcome?: string
   syncRunId?: string
+  /** Started at or after this ISO-8601 time. */
+  since?: string
+  /** Started before this ISO-8601 time. */
+  until?: string
   /** Default: newest first. */
   sort?: { field: TransactionSortField, dir: 'asc' | 'desc' }
 }
@@ -136,7 +146,8 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
         steps: '[]',
         raw: null,
         mapped: null,
-        details_pruned_at: null
+        details_pruned_at: null,
+        accession_number: null
       }
       await db.insertInto('transactions').values(row).execute()
       return toTransactionRow(row, [])
@@ -153,7 +164,8 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
           field_ref: w.fieldRef,
           previous: w.previous,
           value: w.value,
-          written_at: w.writtenAt
+          written_at: w.writtenAt,
+          title: w.title ?? null
         }))).execute()
       })
     },
@@ -179,7 +191,8 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
         duration_ms: r.durationMs == null ? null : Math.round(r.durationMs),
         steps: toJson(r.steps ?? []),
         ...(r.raw !== undefined && { raw: r.raw }),
-        ...(r.mapped !== undefined && { mapped: r.mapped === null ? null : toJson(r.mapped) })
+        ...(r.mapped !== undefined && { mapped: r.mapped === null ? null : toJson(r.mapped) }),
+        ...(r.accessionNumber !== undefined && { accession_number: r.accessionNumber })
       }).where('id', '=', id).execute()
     },
 
@@ -197,6 +210,9 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
       if (f.queryType !== undefined) query = query.where('query_type', '=', f.queryType)
       if (f.outcome !== undefined) query = query.where('outcome', '=', f.outcome)
       if (f.syncRunId !== undefined) query = query.where('sync_run_id', '=', f.syncRunId)
+      // ISO-8601 UTC text sorts as time does (schema.ts), so a range is a text comparison on both engines.
+      if (f.since !== undefined) query = query.where('started_at', '>=', f.since)
+      if (f.until !== undefined) query = query.where('started_at', '<', f.until)
       const { limit, offset } = pageWindow(f)
       const sort = f.sort ?? { field: 'startedAt', dir: 'desc' }
       const [counted, rows] = await Promise.all([
@@ -223,7 +239,7 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
 }
 
 function toRsWrite (row: Selectable<RsWritesTable>): RsWrite {
-  return { field: row.field, fieldRef: row.field_ref, previous: row.previous, value: row.value, writtenAt: row.written_at }
+  return { field: row.field, fieldRef: row.field_ref, previous: row.previous, value: row.value, writtenAt: row.written_at, title: row.title }
 }
 
 function toTransactionRow (row: Selectable<TransactionsTable>, rsWrites: RsWrite[]): TransactionRow {
@@ -245,6 +261,7 @@ function toTransactionRow (row: Selectable<TransactionsTable>, rsWrites: RsWrite
     raw: row.raw,
     mapped: fromJson<Record<string, unknown> | null>(row.mapped, null),
     rsWrites,
-    detailsPrunedAt: row.details_pruned_at
+    detailsPrunedAt: row.details_pruned_at,
+    accessionNumber: row.accession_number
   }
 }

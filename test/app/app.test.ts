@@ -59,7 +59,8 @@ t.test('a browser: GET shows a confirmation page and writes nothing; the form PO
   t.match(page.body, /<form method="post"/)
   t.match(page.body, /Copy metadata from CollectionSpace/)
   t.equal(h.rs.state().writes.length, 0, 'a GET never writes')
-  t.same(h.cs.state().calls, {})
+  t.same(Object.keys(h.cs.state().calls).filter(call => !call.startsWith('GET ')), [], 'it only reads CS (to show the match)')
+  t.equal((await h.app.inject({ method: 'GET', url: '/api/v1/transactions', headers: { 'x-api-key': h.keys.admin } })).json().page.totalElements, 0, 'and records nothing')
 
   const result = await h.app.inject({
     method: 'POST',
@@ -69,13 +70,13 @@ t.test('a browser: GET shows a confirmation page and writes nothing; the form PO
   })
   t.equal(result.statusCode, 200)
   t.match(result.headers['content-type'], /^text\/html/)
-  t.match(result.body, /<strong>updated<\/strong>/)
+  t.match(result.body, /<span class="word">Metadata copied from CollectionSpace<\/span> <span class="badge">updated<\/span>/)
   t.match(result.body, /Georgia O&#39;Keeffe; Alfred Stieglitz/)
   t.match(result.body, /Back to the ResourceSpace resource/)
   t.match(result.body, /Open the CollectionSpace record/)
 
   const validated = await h.app.inject({ method: 'POST', url: '/api/v1/callback', headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, payload: `rsid=1&query_type=validate-cspace-id&key=${h.keys.button}` })
-  t.match(validated.body, /<td>CollectionSpace record<\/td>/, 'the page lists the fields written (by their RS titles) when there is no metadata diff')
+  t.match(validated.body, /<th scope="row" data-label="Field">CollectionSpace record<\/th>/, 'the page lists the fields written (by their RS titles) when there is no metadata diff')
 
   const refused = await h.app.inject({ method: 'POST', url: '/api/v1/callback', headers: { accept, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'rsid=4&query_type=validate-cspace-id&key=nope' })
   t.equal(refused.statusCode, 401)
