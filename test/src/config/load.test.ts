@@ -83,6 +83,45 @@ t.test('the reference example loads unchanged with its environment variables set
   t.equal(film.derivative.transfer, 'blob-uri')
   t.same(film.media, { fields: {}, rules: [] }, 'media defaults to no fields and no rules')
   t.same(config.sync, { concurrency: 8, pageSize: 200, retries: 3, retryBaseDelayMs: 200, maxAttempts: 5 })
+  t.same(config.monitoring.webhook, { url: '', token: '' }, 'notices are off until the environment names a webhook')
+  t.equal(config.monitoring.email.smtpUrl, '')
+  t.equal(config.monitoring.instances.film?.staleAfterHours, 170)
+  t.same(config.resourcesync, { access: 'public', maxListSize: 50000 })
+})
+
+// A variable .env.example offers but nothing reads is a setting IT fills in and that silently does nothing
+// (it happened: the monitoring variables were listed while the reference file had no monitoring section).
+t.test('every variable .env.example offers reaches spacelink: through the reference file, or read directly', async (t) => {
+  const envExample = readFileSync(join(root, '.env.example'), 'utf8')
+  const offered = [...envExample.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map(m => m[1] as string)
+  t.ok(offered.length > 10, `.env.example lists ${offered.length} variables`)
+  const example = readFileSync(examplePath, 'utf8')
+  const readDirectly: Record<string, string> = {
+    SPACELINK_CONFIG: 'src/config/load.ts',
+    LOG_LEVEL: 'src/server.ts',
+    FASTIFY_CLOSE_GRACE_DELAY: 'src/server.ts',
+    POSTGRES_PASSWORD: 'compose.yaml'
+  }
+  for (const name of new Set(offered)) {
+    const where = readDirectly[name]
+    if (where === undefined) t.ok(example.includes(`\${${name}`), `${name} is used by spacelink.example.yaml`)
+    else t.ok(readFileSync(join(root, where), 'utf8').includes(name), `${name} is read by ${where}`)
+  }
+
+  const config = loadConfig({
+    path: examplePath,
+    env: {
+      ...exampleEnv,
+      SPACELINK_METRICS_TOKEN: 'metrics-token-0123456789',
+      SPACELINK_NOTIFY_WEBHOOK_URL: 'https://chat.example-museum.org/hooks/it',
+      SPACELINK_NOTIFY_WEBHOOK_TOKEN: 'hook-token',
+      SPACELINK_SMTP_URL: 'smtp://it:secret@mail.example-museum.org:587'
+    }
+  })
+  t.equal(config.monitoring.metricsToken, 'metrics-token-0123456789')
+  t.same(config.monitoring.webhook, { url: 'https://chat.example-museum.org/hooks/it', token: 'hook-token' })
+  t.equal(config.monitoring.email.smtpUrl, 'smtp://it:secret@mail.example-museum.org:587')
+  t.same(config.monitoring.email.to, ['collections-it@example-museum.org'])
 })
 
 const sharedExample = join(root, '../shared/examples/spacelink.example.yaml')
