@@ -1,4 +1,6 @@
 /** `spacelink config check`, usage errors and the help of every command, as an operator meets them. */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Command } from 'commander'
@@ -76,4 +78,21 @@ t.test('--help on every command says what it does and lists its options', async 
   const real = await spacelink(['sync', '--help'])
   t.equal(real.code, 0, 'the real process too')
   t.match(real.stdout, /--retry-failed/)
+})
+
+t.test('config check refuses a free-text date mapped into an RS date field: exit 1, the mapping named', async t => {
+  const dir = await mkdtemp(join(tmpdir(), 'spacelink-check-'))
+  t.teardown(async () => await rm(dir, { recursive: true, force: true }))
+  const file = join(dir, 'spacelink.yaml')
+  const reference = await readFile(join(root, 'spacelink.example.yaml'), 'utf8')
+  const broken = reference.replace(
+    'cs: collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup\n',
+    'cs: collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup/dateDisplayDate\n'
+  )
+  t.not(broken, reference, 'the reference maps the structured date group')
+  await writeFile(file, broken)
+  const ran = await spacelink(['config', 'check', '--config', file], exampleEnv)
+  t.equal(ran.code, 1)
+  t.match(ran.stderr, /instances\.art\.mapping\[1\]\.cs: maps the CS free-text date part 'dateDisplayDate' into an RS date field/)
+  t.equal(ran.stdout, '')
 })

@@ -179,3 +179,26 @@ t.test('blob-uri mode: the blob rename keeps failing after the media record exis
   t.equal(h.cs.state('film').blobs.find(b => b.csid === once.blobCsid)?.name, 'cleo_poster.jpg')
   t.equal(h.cs.state().calls['POST /media'], 1)
 })
+
+// A museum's RS group can be narrower than spacelink needs. Real RS then answers 403 with `[]`; the person
+// pressing must learn which function was refused — not be sent to check a key that is fine.
+t.test('RS refuses a function with 403: the press names the function and a missing permission, CS gets nothing', async t => {
+  const h = await harness(t)
+  const fault = h.rs.faults.add({ match: { operation: 'get_resource_all_image_sizes' }, kind: 'status', status: 403, body: '[]', contentType: 'application/json' })
+
+  const first = await push(h, redHills.rsid)
+  t.equal(fault.hits, 1, 'refused once: a 403 is not retried')
+  t.equal(first.statusCode, 502)
+  t.equal(first.body.outcome, 'upstream-error')
+  t.match(String(first.body.detail), /ResourceSpace refused get_resource_all_image_sizes to user 'spacelink' \(403\)/, 'the answer names the refused function')
+  const said = h.rsField(redHills.rsid, status)
+  t.match(said, /spacelink: upstream-error: ResourceSpace refused get_resource_all_image_sizes to user 'spacelink' \(403\): the user lacks a permission/)
+  t.notMatch(said, /API key|credentials/, 'the key is not blamed')
+  t.equal(h.cs.state('art').media.length, 0, 'no media in CS')
+  t.equal(h.cs.state('art').blobs.length, 0, 'no blob in CS')
+  t.not(h.rsField(redHills.rsid, synced), 'true')
+
+  fault.remove()
+  t.equal((await push(h, redHills.rsid)).statusCode, 201, 'once the group allows it, the next press pushes')
+  assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
+})

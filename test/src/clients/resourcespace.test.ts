@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { MockAgent, type Interceptable } from 'undici'
 import { ResourceSpaceClient } from '../../../src/clients/resourcespace.js'
+import { interpretAnswer } from '../../../src/clients/rs-answers.js'
 import { UpstreamError } from '../../../src/errors.js'
 import { rejection } from '../../helpers/rejection.js'
 
@@ -206,7 +207,14 @@ t.test('RS quirks become typed errors', async (t) => {
       'UPSTREAM_BAD_ANSWER',
       /Field ID not found/
     ],
-    ['HTML where JSON belongs', { data: '<html>login</html>' }, 'UPSTREAM_BAD_ANSWER', /not JSON/]
+    ['HTML where JSON belongs', { data: '<html>login</html>' }, 'UPSTREAM_BAD_ANSWER', /not JSON/],
+    // What real RS answers a user whose group lacks a permission: the key was fine, so the key is not blamed.
+    [
+      '403 [] (a permission the user lacks)',
+      { statusCode: 403, data: [] },
+      'UPSTREAM_FORBIDDEN',
+      /^ResourceSpace refused get_resource_data to user 'spacelink' \(403\): the user lacks a permission this function needs$/
+    ]
   ]
   for (const [name, answer, code, message] of cases) {
     t.test(name, async (t) => {
@@ -218,6 +226,20 @@ t.test('RS quirks become typed errors', async (t) => {
       t.equal(sent.length, 1, 'not retried')
     })
   }
+})
+
+t.test('a 403 to an admin-only function names the function and the permission the user\'s group lacks', async (t) => {
+  const err = (() => {
+    try {
+      interpretAnswer('get_resource_type_fields', { statusCode: 403, headers: {}, text: '[]' }, 'spacelink')
+    } catch (e) {
+      return e as UpstreamError
+    }
+    throw new Error('expected a refusal')
+  })()
+  t.equal(err.code, 'UPSTREAM_FORBIDDEN')
+  t.equal(err.message, "ResourceSpace refused get_resource_type_fields to user 'spacelink' (403): it needs the permission 'a' (system setup), which the user's group does not have")
+  t.notMatch(err.message, /API key|credentials/, 'the key is not blamed')
 })
 
 t.test('`false` or `""` where data is expected is a typed error', async (t) => {

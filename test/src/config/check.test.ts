@@ -252,3 +252,21 @@ t.test('strings from the environment are turned into the numbers and booleans th
     { path: 'instances.art.accessionNumber.fromField', message: 'must be true or false' }
   ])
 })
+
+// The only guard before the first night when RS cannot be reached yet: the same rule as `config check --online`.
+t.test('a free-text CS date mapped into a field declared rsFieldType: date is a problem without asking RS', async (t) => {
+  const config = validConfig()
+  const group = 'collectionobjects_common/objectProductionDateGroupList/objectProductionDateGroup'
+  const art = config.instances.art as Record<string, unknown>
+  art.mapping = [
+    { rsField: 'title', cs: 'collectionobjects_common/titleGroupList/titleGroup/title' },
+    { rsField: 12, cs: `${group}/dateDisplayDate`, rsFieldType: 'date' },
+    { rsField: 13, cs: `${group}/dateDisplayDate`, rsFieldType: 'text' },
+    { rsField: 14, cs: group, rsFieldType: 'date' }
+  ]
+  const problems = check(config)
+  t.equal(problems.length, 1, 'only the free-text part into the date field')
+  t.equal(problems[0]?.path, 'instances.art.mapping[1].cs')
+  t.match(problems[0]?.message, /free-text date part 'dateDisplayDate' into an RS date field/)
+  t.match(problems[0]?.message, new RegExp(`map the structured date group '${group}' instead`))
+})
