@@ -113,10 +113,20 @@ export async function runPush (job: PushJob): Promise<PushResult> {
   return { kind: 'done', link, adopted }
 }
 
-/** A download opened ahead of its use: its failure waits for whoever awaits it. */
+/**
+ * A download opened ahead of its use: its failure waits for whoever awaits it, and its body, idle until
+ * then, may time out without taking the process down (`openedOrNew` then opens it again).
+ */
 function ahead (opening: Promise<OpenDerivative | DerivativeProblem>): Promise<OpenDerivative | DerivativeProblem> {
-  opening.catch(() => {})
+  opening.then(d => { if (!isDerivativeProblem(d)) d.body.on('error', () => {}) }, () => {})
   return opening
+}
+
+/** The download opened ahead while it is still readable, else a new one. */
+async function openedOrNew (job: PushJob, opened?: Promise<OpenDerivative | DerivativeProblem>): Promise<OpenDerivative | DerivativeProblem> {
+  const early = opened === undefined ? undefined : await opened
+  if (early !== undefined && (isDerivativeProblem(early) || !early.body.destroyed)) return early
+  return await openDerivative(job.rs, job.size)
 }
 
 /** Closes a download opened ahead that nobody will read. */
@@ -151,7 +161,7 @@ async function uploadBlob (
       )
     }
   }
-  const download = await (opened ?? openDerivative(job.rs, job.size))
+  const download = await openedOrNew(job, opened)
   if (isDerivativeProblem(download)) return download
   const hashing = new HashingStream(download.contentLength)
   download.body.on('error', err => hashing.destroy(err))
@@ -215,7 +225,7 @@ async function sameBytesAsRs (
 
 /** Reads the derivative through the hash without sending it anywhere. */
 async function hashDerivative (job: PushJob, opened?: Promise<OpenDerivative | DerivativeProblem>): Promise<{ md5: string } | DerivativeProblem> {
-  const download = await (opened ?? openDerivative(job.rs, job.size))
+  const download = await openedOrNew(job, opened)
   if (isDerivativeProblem(download)) return download
   const hashing = new HashingStream(download.contentLength)
   download.body.on('error', err => hashing.destroy(err))
