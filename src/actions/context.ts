@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino'
 import type { Config } from '../config/schema.js'
-import type { ResourceSpaceClient, FieldValue } from '../clients/resourcespace.js'
+import type { ResourceSpaceClient, FieldValue, ImageSize } from '../clients/resourcespace.js'
 import type { CollectionSpaceClient, CsRecord } from '../clients/collectionspace.js'
 import type { Store } from '../store/index.js'
 import type { SpacelinkEvents } from './events.js'
@@ -48,6 +48,8 @@ export interface ActionMemo {
   instanceName?: string
   match?: { accessionNumber: string, result: ObjectMatch }
   record?: CsRecord
+  /** The resource's image sizes, asked for beside the CS search by an action that pushes (see resolveObject). */
+  sizes?: Promise<ImageSize[]>
 }
 
 export type Handler = (ctx: ActionContext) => Promise<HandlerResult>

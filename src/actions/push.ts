@@ -11,7 +11,7 @@ import type { ImageSize } from '../clients/resourcespace.js'
 import type { LinkRow } from '../store/index.js'
 import { UpstreamError } from '../errors.js'
 import type { ActionContext } from './context.js'
-import { fieldValue, type Resolved } from './resolve.js'
+import { fieldValue, imageSizes, type Resolved } from './resolve.js'
 
 export type Transfer =
   | { kind: 'pushed', link: LinkRow, size: ImageSize, adopted: boolean, replaced?: string }
@@ -25,7 +25,7 @@ export async function transferDerivative (ctx: ActionContext, resolved: Resolved
   const { store, rs } = services
   // One push per resource at a time, in this process and across replicas (the store queues and times out).
   return await store.locks.withResourceLock(`push:${req.rsid}`, async () => {
-    const size = chooseSize(await rs.getResourceAllImageSizes(req.rsid), resolved.instance.derivative.sizes, req.size)
+    const size = chooseSize(await imageSizes(ctx), resolved.instance.derivative.sizes, req.size)
     if (isDerivativeProblem(size)) return { kind: 'no-derivative', problem: size.problem }
     const existing = await store.links.findCurrent(req.rsid, resolved.instanceName, size.sizeCode)
     let replaced: string | undefined

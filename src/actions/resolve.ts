@@ -7,7 +7,7 @@
 import type { Config, FieldRef, InstanceConfig } from '../config/schema.js'
 import { accessionFromFilename } from '../config/accession-from-filename.js'
 import type { CollectionSpaceClient } from '../clients/collectionspace.js'
-import type { FieldValue } from '../clients/resourcespace.js'
+import type { FieldValue, ImageSize } from '../clients/resourcespace.js'
 import { isField } from '../clients/rs-fields.js'
 import type { Outcome } from '../vocabulary.js'
 import type { ActionContext, LoadedResource, ObjectMatch } from './context.js'
@@ -50,7 +50,15 @@ export async function loadResource (ctx: ActionContext): Promise<LoadedResource>
   return loaded
 }
 
-export async function resolveObject (ctx: ActionContext): Promise<Resolved | EarlyOutcome> {
+export interface ResolveOptions {
+  /**
+   * Ask RS for the resource's image sizes beside the CS search (an action that pushes needs them next,
+   * and they depend only on the resource): one round trip less on the push's critical path.
+   */
+  withSizes?: boolean
+}
+
+export async function resolveObject (ctx: ActionContext, opts: ResolveOptions = {}): Promise<Resolved | EarlyOutcome> {
   const { config } = ctx.services
   const loaded = await loadResource(ctx)
   const instanceName = chooseInstance(config, loaded.resourceType, ctx.req.instance)
@@ -64,6 +72,7 @@ export async function resolveObject (ctx: ActionContext): Promise<Resolved | Ear
     return { outcome: 'no-accession-number', instanceName, detail: 'the accession number field is empty and the original filename does not contain one' }
   }
   const cs = ctx.services.cs(instanceName)
+  if (opts.withSizes === true) imageSizes(ctx)
   if (ctx.memo.match?.accessionNumber !== accessionNumber) {
     ctx.memo.match = { accessionNumber, result: await matchObject(cs, instance, accessionNumber) }
   }
@@ -81,6 +90,19 @@ export async function resolveObject (ctx: ActionContext): Promise<Resolved | Ear
     }
   }
   return { loaded, instanceName, instance, cs, accessionNumber, object: match.object }
+}
+
+/**
+ * The resource's image sizes, read once per action. A read started ahead of need is kept as a promise
+ * whose failure is reported to whoever awaits it (and never as an unhandled rejection if nobody does).
+ */
+export async function imageSizes (ctx: Pick<ActionContext, 'memo' | 'services' | 'req'>): Promise<ImageSize[]> {
+  if (ctx.memo.sizes === undefined) {
+    const sizes = ctx.services.rs.getResourceAllImageSizes(ctx.req.rsid)
+    sizes.catch(() => {})
+    ctx.memo.sizes = sizes
+  }
+  return await ctx.memo.sizes
 }
 
 export function isEarly (r: Resolved | EarlyOutcome): r is EarlyOutcome {

@@ -57,8 +57,8 @@ export interface RsWriterDeps {
   now: () => Date
 }
 
-/** Metadata fields written at once; the flag waits for all of them. */
-const parallelWrites = 4
+/** Values checked at once before a write set (the option lists they need are read once per process). */
+const parallelChecks = 8
 
 export class RsWriter {
   readonly #deps: RsWriterDeps
@@ -91,7 +91,7 @@ export class RsWriter {
     const fields = this.#deps.loaded() ?? []
     const changes: FieldChange[] = []
     const refused: RefusedValue[] = []
-    await mapLimit(desired, parallelWrites, async ({ field: ref, value }) => {
+    await mapLimit(desired, parallelChecks, async ({ field: ref, value }) => {
       const field = fields.find(f => isField(f, ref))
       if (field === undefined) {
         refused.push({ field: String(ref), fieldRef: null, value, reason: 'the field does not apply to this resource\'s type, or spacelink\'s RS user may not see it' })
@@ -130,7 +130,14 @@ export class RsWriter {
         )
         return []
       }
-      const written = await mapLimit(first, parallelWrites, async change => await this.#write(change))
+      // Every write but the flag at once: each is one field of the resource, and RS's update_field
+      // touches only that field's values (and the resource's modified date), so writes to different
+      // fields do not race. All of them settle before the flag, and the flag is written only if
+      // every one succeeded: the flag is the commit marker.
+      const settled = await Promise.allSettled(first.map(async change => await this.#write(change)))
+      const failed = settled.find(s => s.status === 'rejected')
+      if (failed !== undefined) throw failed.reason
+      const written = settled.flatMap(s => s.status === 'fulfilled' ? [s.value] : [])
       if (marker[0] !== undefined) written.push(await this.#write(marker[0]))
       await this.#deps.unfinished.finish(this.#deps.rsid, this.#deps.transactionId)
       return written

@@ -1,7 +1,8 @@
 /**
  * The push itself, as a resumable sequence of steps. Each step's result (blob, media, each relation) is
- * stored in the link row before the next step starts, so a push interrupted anywhere continues from
- * where it stopped: no second blob, no media without relations, no one-way relation.
+ * stored in the link row before the next step starts (the two relations are made at once, and each is
+ * stored as soon as CS answers), so a push interrupted anywhere continues from where it stopped: no
+ * second blob, no media without relations, no one-way relation.
  *
  * When a link is resumed, the step that was in flight may have succeeded in CS with its answer lost
  * ("fail after write"), so before repeating a create the step looks for what it would have made. What
@@ -20,7 +21,7 @@ import type { ImageSize, ResourceSpaceClient } from '../clients/resourcespace.js
 import type { LinkRepo, LinkRow } from '../store/index.js'
 import { identificationKey, mediaFields, type MediaContext } from './media-fields.js'
 import { HashingStream } from './hashing-stream.js'
-import { discard, isDerivativeProblem, openDerivative, type DerivativeProblem } from './derivative.js'
+import { discard, isDerivativeProblem, openDerivative, type DerivativeProblem, type OpenDerivative } from './derivative.js'
 
 /** Everything one push needs, and nothing else: no action context, no request. */
 export interface PushJob {
@@ -52,26 +53,41 @@ export async function runPush (job: PushJob): Promise<PushResult> {
   const { existing } = job
   let link: LinkRow
   let adopted = false
+  /** The download, opened ahead of the upload (stream mode, a new link); whoever does not use it discards it. */
+  let opened: Promise<OpenDerivative | DerivativeProblem> | undefined
   if (existing !== undefined && existing.step !== 'done') {
     link = existing
   } else {
     const version = existing === undefined ? 1 : existing.version + 1
     const media = mediaContext(job, version)
-    // No unfinished link: CS may still hold this media from a push whose memory was lost; adopt it if its bytes are RS's.
-    const orphan = job.newVersion ? undefined : await findMediaByKey(job.cs, identificationKey(job.instance, media))
-    link = await job.links.start({
-      rsid: job.rsid,
-      instance: job.instanceName,
-      size: job.size.sizeCode,
-      objectCsid: job.object.csid,
-      objectNumber: job.object.objectNumber,
-      filename: job.filename,
-      contentType: null,
-      transactionId: job.transactionId,
-      version
-    })
+    // No unfinished link: CS may still hold this media from a push whose memory was lost (the database
+    // reset or restored from before the push); adopt it if its bytes are RS's. A store that lost its
+    // memory looks exactly like one that never pushed this resource, so the search cannot be skipped on
+    // the store's word. It costs no round trip of its own instead: the download is opened beside it
+    // (a read, harmless to abandon), and only the upload, which would make a second blob, waits for it.
+    if (job.instance.derivative.transfer !== 'blob-uri') opened = ahead(openDerivative(job.rs, job.size))
+    let orphan: { csid: string, blobCsid?: string } | undefined
+    try {
+      orphan = job.newVersion ? undefined : await findMediaByKey(job.cs, identificationKey(job.instance, media))
+      link = await job.links.start({
+        rsid: job.rsid,
+        instance: job.instanceName,
+        size: job.size.sizeCode,
+        objectCsid: job.object.csid,
+        objectNumber: job.object.objectNumber,
+        filename: job.filename,
+        contentType: null,
+        transactionId: job.transactionId,
+        version
+      })
+    } catch (err) {
+      abandon(opened)
+      throw err
+    }
     if (orphan !== undefined) {
-      const verdict = await sameBytesAsRs(job, orphan.blobCsid)
+      // Its bytes are compared with RS's through the download already open.
+      const verdict = await sameBytesAsRs(job, orphan.blobCsid, opened)
+      opened = undefined
       if (isDerivativeProblem(verdict)) return { kind: 'no-derivative', problem: verdict.problem }
       if (verdict.same) {
         adopted = true
@@ -85,14 +101,37 @@ export async function runPush (job: PushJob): Promise<PushResult> {
   // afresh: looking for "its" blob would find the previous version's.
   const resuming = link.id === existing?.id || adopted
   if (link.step === 'started') {
-    const moved = job.instance.derivative.transfer === 'blob-uri' ? await createMediaFromUri(job, link, resuming) : await uploadBlob(job, link, resuming)
+    const download = opened
+    opened = undefined
+    const moved = job.instance.derivative.transfer === 'blob-uri' ? await createMediaFromUri(job, link, resuming) : await uploadBlob(job, link, resuming, download)
     if (isDerivativeProblem(moved)) return { kind: 'no-derivative', problem: moved.problem }
     link = moved
   }
+  abandon(opened)
   if (link.step === 'blob-created') link = await createMedia(job, link, resuming)
-  if (link.step === 'media-created') link = await relate(job, link, 'object-media', resuming)
-  if (link.step === 'relation-object-media') link = await relate(job, link, 'media-object', resuming)
+  if (link.step === 'media-created' || link.step === 'relation-object-media') link = await relateBoth(job, link, resuming)
   return { kind: 'done', link, adopted }
+}
+
+/**
+ * A download opened ahead of its use: its failure waits for whoever awaits it, and its body, idle until
+ * then, may time out without taking the process down (`openedOrNew` then opens it again).
+ */
+function ahead (opening: Promise<OpenDerivative | DerivativeProblem>): Promise<OpenDerivative | DerivativeProblem> {
+  opening.then(d => { if (!isDerivativeProblem(d)) d.body.on('error', () => {}) }, () => {})
+  return opening
+}
+
+/** The download opened ahead while it is still readable, else a new one. */
+async function openedOrNew (job: PushJob, opened?: Promise<OpenDerivative | DerivativeProblem>): Promise<OpenDerivative | DerivativeProblem> {
+  const early = opened === undefined ? undefined : await opened
+  if (early !== undefined && (isDerivativeProblem(early) || !early.body.destroyed)) return early
+  return await openDerivative(job.rs, job.size)
+}
+
+/** Closes a download opened ahead that nobody will read. */
+function abandon (opened: Promise<OpenDerivative | DerivativeProblem> | undefined): void {
+  opened?.then(d => { if (!isDerivativeProblem(d)) discard(d.body) }, () => {})
 }
 
 function mediaContext (job: PushJob, version: number): MediaContext {
@@ -104,8 +143,15 @@ async function findMediaByKey (cs: CollectionSpaceClient, key: string): Promise<
 }
 
 /** Stream mode: bytes flow RS → spacelink → CS, hashed on the way, never held whole in memory. */
-async function uploadBlob (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow | DerivativeProblem> {
+async function uploadBlob (
+  job: PushJob,
+  link: LinkRow,
+  resuming: boolean,
+  opened?: Promise<OpenDerivative | DerivativeProblem>
+): Promise<LinkRow | DerivativeProblem> {
   if (resuming) {
+    abandon(opened)
+    opened = undefined
     const earlier = await findOwnBlob(job, link)
     if (isDerivativeProblem(earlier)) return earlier
     if (earlier !== undefined) {
@@ -115,7 +161,7 @@ async function uploadBlob (job: PushJob, link: LinkRow, resuming: boolean): Prom
       )
     }
   }
-  const download = await openDerivative(job.rs, job.size)
+  const download = await openedOrNew(job, opened)
   if (isDerivativeProblem(download)) return download
   const hashing = new HashingStream(download.contentLength)
   download.body.on('error', err => hashing.destroy(err))
@@ -165,8 +211,12 @@ async function findOwnBlob (job: PushJob, link: LinkRow): Promise<{ csid: string
 }
 
 /** Whether a blob holds the bytes RS serves for this derivative now (and their MD5). */
-async function sameBytesAsRs (job: PushJob, blobCsid: string | undefined): Promise<{ same: boolean, md5: string } | DerivativeProblem> {
-  const hashed = await hashDerivative(job)
+async function sameBytesAsRs (
+  job: PushJob,
+  blobCsid: string | undefined,
+  opened?: Promise<OpenDerivative | DerivativeProblem>
+): Promise<{ same: boolean, md5: string } | DerivativeProblem> {
+  const hashed = await hashDerivative(job, opened)
   if (isDerivativeProblem(hashed)) return hashed
   if (blobCsid === undefined) return { same: false, md5: hashed.md5 }
   const blob = await job.cs.getBlob(blobCsid)
@@ -174,8 +224,8 @@ async function sameBytesAsRs (job: PushJob, blobCsid: string | undefined): Promi
 }
 
 /** Reads the derivative through the hash without sending it anywhere. */
-async function hashDerivative (job: PushJob): Promise<{ md5: string } | DerivativeProblem> {
-  const download = await openDerivative(job.rs, job.size)
+async function hashDerivative (job: PushJob, opened?: Promise<OpenDerivative | DerivativeProblem>): Promise<{ md5: string } | DerivativeProblem> {
+  const download = await openedOrNew(job, opened)
   if (isDerivativeProblem(download)) return download
   const hashing = new HashingStream(download.contentLength)
   download.body.on('error', err => hashing.destroy(err))
@@ -211,8 +261,24 @@ async function createMedia (job: PushJob, link: LinkRow, resuming: boolean): Pro
   return await job.links.update(link.id, { mediaCsid, step: 'media-created' })
 }
 
-/** Relations in both directions: object → media shows the image on the object, media → object the reverse. */
-async function relate (job: PushJob, link: LinkRow, direction: 'object-media' | 'media-object', resuming: boolean): Promise<LinkRow> {
+/**
+ * Relations in both directions, created at once: object → media shows the image on the object, media →
+ * object the reverse. Each relation's csid is stored on the link as soon as CS answers, so a push stopped
+ * between them makes only the missing one next time (looking first for one whose answer was lost); the
+ * link moves to `relations-created` once both are there.
+ */
+async function relateBoth (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow> {
+  const made = await Promise.allSettled([
+    link.relationObjectMediaCsid ?? relate(job, link, 'object-media', resuming),
+    link.relationMediaObjectCsid ?? relate(job, link, 'media-object', resuming)
+  ])
+  const failed = made.find(m => m.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+  return await job.links.update(link.id, { step: 'relations-created' })
+}
+
+/** One relation, recorded on the link (without moving its step). */
+async function relate (job: PushJob, link: LinkRow, direction: 'object-media' | 'media-object', resuming: boolean): Promise<string> {
   const objectCsid = job.object.csid
   const mediaCsid = link.mediaCsid as string
   const [subjectCsid, subjectDocumentType, objectEnd, objectDocumentType] = direction === 'object-media'
@@ -226,7 +292,6 @@ async function relate (job: PushJob, link: LinkRow, direction: 'object-media' | 
     objectDocumentType,
     predicate: 'affects'
   })
-  return await job.links.update(link.id, direction === 'object-media'
-    ? { relationObjectMediaCsid: csid, step: 'relation-object-media' }
-    : { relationMediaObjectCsid: csid, step: 'relations-created' })
+  await job.links.update(link.id, direction === 'object-media' ? { relationObjectMediaCsid: csid } : { relationMediaObjectCsid: csid })
+  return csid
 }

@@ -110,7 +110,8 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     t.equal(interrupted.body.outcome, 'upstream-error')
     t.match(h.rsField(redHills.rsid, 91), /upstream-error: CollectionSpace did not answer POST \/relations in time/)
     t.equal(h.cs.state('art').media.length, 1, 'it got as far as the media record')
-    t.equal(h.cs.state('art').relations.length, 0)
+    // Both relations are asked for at once: the one that did not hang may be there (recorded on the link).
+    t.ok(h.cs.state('art').relations.length <= 1, 'at most the relation that did not hang')
 
     const next = await newApp(t, h.config)
     const started = Date.now()

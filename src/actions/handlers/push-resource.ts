@@ -14,7 +14,7 @@ import { isEarly, resolveObject, type Resolved } from '../resolve.js'
 import type { HandlerResult } from '../types.js'
 
 export async function pushResource (ctx: ActionContext): Promise<HandlerResult> {
-  const resolved = await resolveObject(ctx)
+  const resolved = await resolveObject(ctx, { withSizes: true })
   if (isEarly(resolved)) return await reportEarly(ctx, resolved)
   return await pushToObject(ctx, resolved)
 }
@@ -26,8 +26,15 @@ export async function pushToObject (
   sayInstead?: (own: HandlerResult) => Pick<HandlerResult,
   'outcome' | 'detail'>
 ): Promise<HandlerResult> {
-  const metadata = await mappedMetadata(ctx, resolved)
-  const transfer = await transferDerivative(ctx, resolved)
+  // The metadata (the CS record read and mapped) and the image steps need nothing from each other, so
+  // both run at once; the write set waits for both. Either failing fails the action as before (the
+  // metadata's error first): an image pushed meanwhile is recorded done, and the next press or night
+  // finds it already pushed and writes the set.
+  const [mapped, moved] = await Promise.allSettled([mappedMetadata(ctx, resolved), transferDerivative(ctx, resolved)])
+  if (mapped.status === 'rejected') throw mapped.reason
+  if (moved.status === 'rejected') throw moved.reason
+  const metadata = mapped.value
+  const transfer = moved.value
   const own = describeTransfer(ctx, resolved, metadata, transfer)
   const result = sayInstead === undefined ? own : { ...own, ...sayInstead(own) }
   const succeeded = transfer.kind === 'pushed' || transfer.kind === 'already-pushed'

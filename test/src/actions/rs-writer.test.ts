@@ -19,6 +19,8 @@ interface Rig {
   events: string[]
   /** Holds every RS write until the returned function is called. */
   holdWrites: () => () => void
+  /** The fields of the writes sent to RS so far (answered or not). */
+  sent: () => string[]
 }
 
 function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] } = {}): Rig {
@@ -32,6 +34,7 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
     field(93, 'technique', 3)
   ]
   let hold: Promise<void> = Promise.resolve()
+  const sent: string[] = []
   const deps: RsWriterDeps = {
     rsid: 5,
     transactionId: 'tx-1',
@@ -41,6 +44,7 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
     rs: {
       async refusal (f, value) { return refusalOf(f, value, f.ref === 89 ? ['true', 'false'] : ['Oil', 'Ink']) },
       async updateField (_rsid, ref, value) {
+        sent.push(String(ref))
         await hold
         if (String(ref) === opts.failOn) throw new Error(`RS answered 503 to update_field ${String(ref)}`)
         events.push(`write ${String(ref)}=${value}`)
@@ -60,6 +64,7 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
   return {
     writer: new RsWriter(deps),
     events,
+    sent: () => [...sent],
     holdWrites: () => {
       let release = (): void => {}
       hold = new Promise<void>(resolve => { release = resolve })
@@ -83,6 +88,27 @@ t.test('a write set is recorded and begun before RS is written; the synced flag 
     "2026-11-21 14:02 spacelink: pushed: 'scr' to CollectionSpace object 2019.12.3",
     'the outcome word once, with the minute in UTC'
   )
+})
+
+t.test('every write of a set but the flag is sent at once; the flag waits until all of them succeeded', async t => {
+  const { writer, events, holdWrites, sent } = rig()
+  const release = holdWrites()
+  const prepared = await writer.prepare([{ field: 'title', value: 'Red Hills and Bones' }, { field: 12, value: '1941-00-00' }, { field: 'technique', value: 'Oil' }])
+  const committing = writer.commit({ instance: 'art', outcome: 'pushed', detail: 'x', changes: prepared.changes, cspaceUrl: 'http://cs/1', synced: 'true' })
+  // Let every write that does not wait for another reach RS.
+  for (let i = 0; i < 20; i++) await Promise.resolve()
+  t.same(sent().sort(), ['12', '8', '90', '91', '93'], 'the metadata, CS URL and status sentence are all in flight together; the flag is not')
+  release()
+  await committing
+  t.equal(events.filter(e => e.startsWith('write')).at(-1), 'write 89=true', 'the flag after all of them')
+})
+
+t.test('a failed write of the set stops the flag, though the others were written', async t => {
+  const { writer, events } = rig({ failOn: '90' })
+  await t.rejects(writer.commit({ instance: 'art', outcome: 'pushed', detail: 'x', cspaceUrl: 'http://cs/1', synced: 'true' }), /503/)
+  t.ok(events.includes('done spacelinkstatus'), 'the status sentence, sent at the same time, was written')
+  t.notOk(events.some(e => e.startsWith('write 89')), 'the flag was not written')
+  t.notOk(events.some(e => e.startsWith('finish')), 'the set stays unfinished')
 })
 
 t.test('values RS would not keep are refused before writing and named in the sentence; equal values are not written', async t => {
