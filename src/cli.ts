@@ -61,7 +61,10 @@ export function buildCli (): Command {
       const reporter = progressReporter(process.stderr)
       // Ctrl-C or SIGTERM: stop at the next item boundary, print what was done; the next run picks up the rest.
       const stop = new AbortController()
-      const onSignal = (): void => { stop.abort() }
+      const onSignal = (signal: NodeJS.Signals): void => {
+        process.stderr.write(`sync: ${signal}: stopping once the items in flight are done; the next run picks up the rest\n`)
+        stop.abort()
+      }
       process.once('SIGINT', onSignal)
       process.once('SIGTERM', onSignal)
       try {
