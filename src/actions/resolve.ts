@@ -72,7 +72,8 @@ export async function resolveObject (ctx: ActionContext, opts: ResolveOptions = 
     return { outcome: 'no-accession-number', instanceName, detail: 'the accession number field is empty and the original filename does not contain one' }
   }
   const cs = ctx.services.cs(instanceName)
-  if (opts.withSizes === true) imageSizes(ctx)
+  // Started, not awaited: its failure reaches whoever awaits the sizes next, never as an unhandled rejection.
+  if (opts.withSizes === true) imageSizes(ctx).catch(() => {})
   if (ctx.memo.match?.accessionNumber !== accessionNumber) {
     ctx.memo.match = { accessionNumber, result: await matchObject(cs, instance, accessionNumber) }
   }
