@@ -24,6 +24,7 @@ import pg from 'pg'
 import { SpacelinkError } from '../errors.js'
 import { redactUrl } from '../util/url.js'
 import type { Database } from './schema.js'
+import { StatementCachingDatabase } from './statement-cache.js'
 
 export type Engine = 'sqlite' | 'postgres'
 
@@ -102,7 +103,7 @@ function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
     database?.close()
     throw invalidDatabaseUrl(url, `cannot open ${path}: ${(err as Error).message}`)
   }
-  const dialect = new ImmediateSqliteDialect({ database }, opts.busyTimeoutMs ?? 5000)
+  const dialect = new ImmediateSqliteDialect({ database: new StatementCachingDatabase(database) }, opts.busyTimeoutMs ?? 5000)
   return new Kysely<Database>({ dialect })
 }
 

@@ -10,7 +10,10 @@ import { startHarness } from '../helpers/harness.js'
 
 t.test('presses in flight on keep-alive connections finish, then close() completes', async t => {
   const h = await startHarness(t)
-  const slow = h.rs.faults.add({ match: { operation: 'get_resource_field_data' }, kind: 'latency', ms: 300 })
+  // Held, not delayed: every press stays inside the server until close() has begun, however slow the machine.
+  let release = (): void => {}
+  const released = new Promise<void>(resolve => { release = resolve })
+  const slow = h.rs.faults.add({ match: { operation: 'get_resource_field_data' }, kind: 'hold', until: released })
   await h.app.listen({ host: '127.0.0.1', port: 0 })
   const port = (h.app.server.address() as net.AddressInfo).port
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 8 })
@@ -22,6 +25,8 @@ t.test('presses in flight on keep-alive connections finish, then close() complet
   // Wait until every press is inside the server (each is held by the slow RS field read).
   while (slow.hits < 6) await new Promise(resolve => setTimeout(resolve, 5))
   const closed = h.app.close().then(() => 'closed')
+  while (h.app.server.listening) await new Promise(resolve => setTimeout(resolve, 5))
+  release()
   const answers = await Promise.all(presses)
   for (const a of answers) {
     t.ok([200, 422].includes(a.status), `answered ${a.status} ${a.body.outcome}`)
