@@ -6,13 +6,15 @@
  * - an overload answer (429, 503) halves it, once per round of calls in flight (calls that started before
  *   a cut do not cut again);
  * - a window of about `limit` answers whose latency, each against the lowest seen for the same operation,
- *   averages above `tolerance` takes 10 % off (at least 1);
+ *   averages above `tolerance` takes 10 % off (at least 1); 5 ms are added to both sides of that ratio, so
+ *   a few milliseconds of jitter on a fast upstream (or of spacelink's own event loop) do not count;
  * - a window that stayed at or under `tolerance` while the limit was used up adds 1.
  *
  * That is AIMD with a latency signal in the manner of Netflix's concurrency-limits (AIMDLimit for the
  * overload answers, a Vegas-like queue signal for latency). The baseline is kept per operation because an
  * upstream's functions differ by ten times in cost (RS: a field read 40 ms, a write 130–350 ms); it drifts
- * up by 0.1 % per answer so one freak fast answer does not hold it down for ever.
+ * up by 0.1 % per answer so one freak fast answer does not hold it down for ever. A ceiling at or below the
+ * start is a fixed width: nothing is learnt.
  *
  * Written here rather than taken from npm (2026-12): `p-limit` 7 is fixed width; `p-queue` 10 has a
  * mutable width and priorities but no feedback, so the controller would still be ours; `bottleneck`
@@ -58,11 +60,13 @@ export interface WidthRecord {
 const overloadBackoff = 0.5
 const latencyBackoff = 0.9
 const baselineDrift = 1.001
+const jitterMs = 5
 
 export class AdaptiveLimit {
-  readonly max: number
+  private ceiling: number
   private readonly tolerance: number
   private current: number
+  private fixed: boolean
   private active = 0
   private readonly waiting: Record<Priority, Array<() => void>> = { foreground: [], background: [] }
   private readonly baselines = new Map<string, number>()
@@ -72,9 +76,15 @@ export class AdaptiveLimit {
   private readonly watchers = new Set<(limit: number) => void>()
 
   constructor (opts: AdaptiveLimitOptions) {
-    this.max = Math.max(1, Math.floor(opts.max))
-    this.current = clamp(Math.floor(opts.initial), 1, this.max)
+    this.ceiling = Math.max(1, Math.floor(opts.max))
+    this.current = clamp(Math.floor(opts.initial), 1, this.ceiling)
+    this.fixed = opts.initial >= this.ceiling
     this.tolerance = opts.tolerance ?? 2.5
+  }
+
+  /** The ceiling. */
+  get max (): number {
+    return this.ceiling
   }
 
   /** The width now. */
@@ -90,9 +100,14 @@ export class AdaptiveLimit {
     return this.waiting.foreground.length + this.waiting.background.length
   }
 
-  /** Starts again from `width` (a sync run's `--concurrency`), keeping what was learnt of latencies. */
-  reset (width: number): void {
-    this.setLimit(clamp(Math.floor(width), 1, this.max))
+  /**
+   * Starts again from `width` (a sync run's `--concurrency`), under a new ceiling if given, keeping what
+   * was learnt of latencies.
+   */
+  reset (width: number, max = this.ceiling): void {
+    this.ceiling = Math.max(1, Math.floor(max))
+    this.fixed = width >= this.ceiling
+    this.setLimit(clamp(Math.floor(width), 1, this.ceiling))
     this.epoch++
     this.window = { count: 0, ratioSum: 0, saturated: false }
     this.wake()
@@ -137,6 +152,7 @@ export class AdaptiveLimit {
   }
 
   private learn (sample: LimitSample, epoch: number): void {
+    if (this.fixed) return
     if (sample.overloaded) {
       if (epoch === this.epoch) this.cut(overloadBackoff)
       return
@@ -147,7 +163,7 @@ export class AdaptiveLimit {
     this.baselines.set(sample.operation, baseline)
     if (epoch !== this.epoch) return
     this.window.count++
-    this.window.ratioSum += ms / baseline
+    this.window.ratioSum += (ms + jitterMs) / (baseline + jitterMs)
     if (this.window.count < Math.max(this.current, 4)) return
     const ratio = this.window.ratioSum / this.window.count
     if (ratio > this.tolerance) {

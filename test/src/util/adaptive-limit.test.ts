@@ -58,9 +58,9 @@ t.test('narrowed by overloads, it widens again once the answers are good (window
 })
 
 t.test('narrows when latency rises against the same operation\'s baseline, not for a slower operation', async (t) => {
-  const limit = new AdaptiveLimit({ initial: 10, max: 10 })
+  const limit = new AdaptiveLimit({ initial: 9, max: 10 })
   await drive(limit, 3, () => ({ ms: 100 }))
-  t.equal(limit.limit, 10, 'flat at the ceiling: stays')
+  t.equal(limit.limit, 10, 'flat: widens to the ceiling and stays')
   // A slower function is not queueing: its own first answers are its baseline.
   for (let i = 0; i < 20; i++) {
     const slot = await limit.acquire()
@@ -98,8 +98,26 @@ t.test('a slot released twice frees one place; reset starts again from a width w
   t.equal(limit.inFlight, 0)
   limit.reset(50)
   t.equal(limit.limit, 3)
+  limit.reset(2, 3)
   const record = recordWidth(limit)
   await drive(limit, 1, () => ({ ms: 1, overloaded: true }))
   limit.reset(2)
-  t.same(record.stop(), { start: 3, min: 1, max: 3, final: 2 })
+  t.same(record.stop(), { start: 2, min: 1, max: 2, final: 2 })
+})
+
+t.test('a ceiling at or below the start is a fixed width: neither overloads nor latency move it', async (t) => {
+  const limit = new AdaptiveLimit({ initial: 4, max: 4 })
+  await drive(limit, 3, () => ({ ms: 10, overloaded: true }))
+  await drive(limit, 3, round => ({ ms: 10 * 10 ** round }))
+  t.equal(limit.limit, 4)
+  limit.reset(3, 8)
+  await drive(limit, 1, () => ({ ms: 10, overloaded: true }))
+  t.equal(limit.limit, 1, 'adaptive again under a higher ceiling')
+})
+
+t.test('jitter of a few milliseconds on a fast upstream is not a rise', async (t) => {
+  const limit = new AdaptiveLimit({ initial: 4, max: 8 })
+  const widths = await drive(limit, 8, round => ({ ms: round === 0 ? 0.5 : 4 }))
+  t.equal(Math.min(...widths), 5)
+  t.equal(limit.limit, 8)
 })
