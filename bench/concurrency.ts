@@ -60,7 +60,10 @@ interface Measured {
 export async function concurrencyBench (o: ConcurrencyBenchOptions): Promise<string> {
   const notes: string[] = []
   const capacityRs: RsSimulatorOptions = { latencyMs: 0, latencyProfile: 'real-rs', latencyScale: o.rsScale, workers: o.workers }
+  // BENCH_CONCURRENCY_ROWS=flat or =capacity runs only those rows (the others print n/a).
+  const rows = process.env.BENCH_CONCURRENCY_ROWS
   const run = async (row: Row): Promise<Measured | undefined> => {
+    if (rows !== undefined && rows !== '' && !rows.split(',').includes(row.rs === undefined ? 'flat' : 'capacity')) return undefined
     process.stderr.write(`  concurrency: ${row.name}, N=${row.n} …\n`)
     const up = await startUpstreams({ latencyMs: o.latencyMs, n: row.n, ...(row.rs === undefined ? {} : { rs: row.rs }) })
     try {
