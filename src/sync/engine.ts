@@ -235,6 +235,8 @@ function followWidths (services: Services, instanceName: string, widths: { concu
   if (cs !== undefined) limits.push([`cs:${instanceName}`, cs])
   if (limits.length === 0) return { items: () => start, stop: () => undefined }
   const { callWidth } = widths
+  // A fixed call width is this run's alone: the limits go back to where they were when it ends.
+  const before = limits.map(([, limit]) => ({ limit, width: limit.limit, max: limit.max, fixed: limit.isFixed }))
   for (const [, limit] of limits) {
     if (callWidth === undefined) limit.reset(start, ceiling)
     else limit.reset(callWidth, callWidth)
@@ -249,7 +251,11 @@ function followWidths (services: Services, instanceName: string, widths: { concu
       items.final = now
       return now
     },
-    stop: () => ({ items: { ...items }, upstreams: Object.fromEntries(records.map(([name, record]) => [name, record.stop()])) })
+    stop: () => {
+      const upstreams = Object.fromEntries(records.map(([name, record]) => [name, record.stop()]))
+      if (callWidth !== undefined) for (const b of before) b.limit.reset(b.width, b.max, b.fixed)
+      return { items: { ...items }, upstreams }
+    }
   }
 }
 

@@ -87,6 +87,11 @@ export class AdaptiveLimit {
     return this.ceiling
   }
 
+  /** Whether the width stays where it is whatever the answers. */
+  get isFixed (): boolean {
+    return this.fixed
+  }
+
   /** The width now. */
   get limit (): number {
     return this.current
@@ -102,11 +107,11 @@ export class AdaptiveLimit {
 
   /**
    * Starts again from `width` (a sync run's `--concurrency`), under a new ceiling if given, keeping what
-   * was learnt of latencies.
+   * was learnt of latencies. Fixed (nothing learnt) when `width` is at or above the ceiling, unless told.
    */
-  reset (width: number, max = this.ceiling): void {
+  reset (width: number, max = this.ceiling, fixed = width >= max): void {
     this.ceiling = Math.max(1, Math.floor(max))
-    this.fixed = width >= this.ceiling
+    this.fixed = fixed
     this.setLimit(clamp(Math.floor(width), 1, this.ceiling))
     this.epoch++
     this.window = { count: 0, ratioSum: 0, saturated: false }

@@ -38,3 +38,17 @@ t.test('a fixed width: --max-concurrency equal to --concurrency never moves', as
   t.same(summary.widths?.items, { start: 2, min: 2, max: 2, final: 2 })
   t.same(summary.widths?.upstreams.rs, { start: 2, min: 2, max: 2, final: 2 })
 })
+
+t.test('--serial-calls: one call at a time per upstream for the run, and the limits are as before afterwards', async t => {
+  const h = await startHarness(t)
+  const rs = h.app.spacelink.rs.limit
+  t.ok(rs !== undefined)
+  rs?.reset(6, 32)
+  const summary = await runSync(h.app.spacelink, 'art', { concurrency: 1, maxConcurrency: 1, callWidth: 1, limit: 5 })
+  t.equal(summary.status, 'finished')
+  t.same(summary.widths?.upstreams.rs, { start: 1, min: 1, max: 1, final: 1 })
+  t.same(summary.widths?.items, { start: 1, min: 1, max: 1, final: 1 })
+  t.equal(rs?.limit, 6)
+  t.equal(rs?.max, 32)
+  t.equal(rs?.isFixed, false)
+})

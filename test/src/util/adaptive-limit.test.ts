@@ -113,6 +113,10 @@ t.test('a ceiling at or below the start is a fixed width: neither overloads nor 
   limit.reset(3, 8)
   await drive(limit, 1, () => ({ ms: 10, overloaded: true }))
   t.equal(limit.limit, 1, 'adaptive again under a higher ceiling')
+  limit.reset(8, 8, false)
+  t.notOk(limit.isFixed, 'at the ceiling and still adaptive when told')
+  await drive(limit, 1, () => ({ ms: 10, overloaded: true }))
+  t.equal(limit.limit, 4)
 })
 
 t.test('jitter of a few milliseconds on a fast upstream is not a rise', async (t) => {
