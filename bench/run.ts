@@ -17,17 +17,24 @@ const full = args.includes('--full')
 const only = args.find(a => a.startsWith('--only='))?.slice('--only='.length).split(',')
 const wanted = (part: string): boolean => only === undefined || only.includes(part)
 
+// BENCH_SYNC_FIXED=1 adds to the quick set the same two rows at a fixed width of 8 (the width before issue 17).
+const fixedRows: SyncScenario[] = process.env.BENCH_SYNC_FIXED === '1'
+  ? [{ n: 1000, latencyMs: 0, concurrency: 8, maxConcurrency: 8 }, { n: 1000, latencyMs: 20, concurrency: 8, maxConcurrency: 8 }]
+  : []
 const syncScenarios: SyncScenario[] = full
   ? [
       { n: 1000, latencyMs: 0, concurrency: 8 },
       { n: 10_000, latencyMs: 0, concurrency: 8 },
       { n: 1000, latencyMs: 20, concurrency: 8 },
+      { n: 1000, latencyMs: 0, concurrency: 8, maxConcurrency: 8 },
+      { n: 1000, latencyMs: 20, concurrency: 8, maxConcurrency: 8 },
       { n: 10_000, latencyMs: 20, concurrency: 8 },
       { n: 100_000, latencyMs: 0, concurrency: 8, dryRun: true }
     ]
   : [
       { n: 1000, latencyMs: 0, concurrency: 8 },
-      { n: 1000, latencyMs: 20, concurrency: 8 }
+      { n: 1000, latencyMs: 20, concurrency: 8 },
+      ...fixedRows
     ]
 
 const parts: Array<{ name: string, run: () => Promise<string> }> = [

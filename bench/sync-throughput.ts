@@ -25,6 +25,8 @@ export interface SyncScenario {
   n: number
   latencyMs: number
   concurrency: number
+  /** Ceiling of the adaptive width (default: the config's, 32); equal to `concurrency`: a fixed width, as before issue 17. */
+  maxConcurrency?: number
   /** Read everything, write nothing: the CS simulator does not grow (its scans make 100,000 real pushes impractical). */
   dryRun?: boolean
 }
@@ -38,7 +40,11 @@ export async function syncThroughput (scenarios: SyncScenario[]): Promise<string
     try {
       const before = upstreamCalls(up)
       const simCpuBefore = parentCpuMs()
-      const { result: r } = await runChild<SyncChildResult>('sync-child.ts', { BENCH_CONFIG: up.configPath, BENCH_DRY_RUN: s.dryRun === true ? '1' : '' })
+      const { result: r } = await runChild<SyncChildResult>('sync-child.ts', {
+        BENCH_CONFIG: up.configPath,
+        BENCH_DRY_RUN: s.dryRun === true ? '1' : '',
+        BENCH_MAX_CONCURRENCY: s.maxConcurrency === undefined ? '' : String(s.maxConcurrency)
+      })
       const simCpu = parentCpuMs() - simCpuBefore
       const after = upstreamCalls(up)
       const rs = diff(after.rs, before.rs)
@@ -52,7 +58,7 @@ export async function syncThroughput (scenarios: SyncScenario[]): Promise<string
       if (r.status !== 'finished' || r.counts.pushed !== s.n || r.total !== s.n) notes.push(`N=${s.n} at ${s.latencyMs} ms: status ${r.status}, counts ${JSON.stringify(r.counts)} ${r.error ?? ''}`)
       const items = r.widths?.items
       rows.push([
-        `${s.n}${s.dryRun === true ? ' dry' : ''}`, String(s.latencyMs), String(s.concurrency),
+        `${s.n}${s.dryRun === true ? ' dry' : ''}`, String(s.latencyMs), `${s.concurrency}${s.maxConcurrency === undefined ? '' : ` (max ${s.maxConcurrency})`}`,
         items === undefined ? 'n/a' : `${items.final} (${items.min}–${items.max})`, fixed(r.runMs / 1000, 1), fixed(rate, 1), fixed(r.runMs / r.total, 2),
         fixed(total(rs) / r.total, 1), fixed(total(cs) / r.total, 1), fixed(critical, 1), mbFromKb(r.maxRssKb),
         fixed(r.cpuMs / r.total, 2), fixed(simCpu / r.total, 2),

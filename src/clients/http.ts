@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, type Dispatcher } from 'undici'
 import { UpstreamError, upstreamStatus, upstreamTimeout, upstreamUnreachable } from '../errors.js'
-import type { AdaptiveLimit, LimitSlot, Priority } from '../util/adaptive-limit.js'
+import type { AdaptiveLimit, LimitSample, LimitSlot, Priority } from '../util/adaptive-limit.js'
 import type { UpstreamCall, UpstreamSystem } from '../vocabulary.js'
 
 export interface HttpOptions {
@@ -160,8 +160,8 @@ export async function requestText (dispatcher: Dispatcher, req: UpstreamRequest)
     recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: statusCode, ms })
     return { statusCode, headers: res.headers, text }
   } catch (err) {
-    slot?.release()
     const translated = translateNetworkError(err, req.system, req.operation)
+    slot?.release(timedOut(translated, req, started))
     recordUpstreamCall({
       system: req.system,
       operation: req.operation,
@@ -193,8 +193,8 @@ export async function requestStream (dispatcher: Dispatcher, req: UpstreamReques
     }
     return res
   } catch (err) {
-    slot?.release()
     const translated = translateNetworkError(err, req.system, req.operation)
+    slot?.release(timedOut(translated, req, started))
     if (!(translated instanceof UpstreamError) || translated.upstreamStatus === undefined) {
       recordUpstreamCall({
         system: req.system,
@@ -207,6 +207,11 @@ export async function requestStream (dispatcher: Dispatcher, req: UpstreamReques
     }
     throw translated
   }
+}
+
+/** A call that got no answer in time tells the limit what a 503 would; other failures tell it nothing. */
+function timedOut (err: unknown, req: UpstreamRequest, started: number): LimitSample | undefined {
+  return err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' ? { operation: req.operation, ms: elapsed(started), overloaded: true } : undefined
 }
 
 async function acquire (req: UpstreamRequest): Promise<LimitSlot | undefined> {

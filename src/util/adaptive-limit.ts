@@ -6,7 +6,7 @@
  * - an overload answer (429, 503) halves it, once per round of calls in flight (calls that started before
  *   a cut do not cut again);
  * - a window of about `limit` answers whose latency, each against the lowest seen for the same operation,
- *   averages above `tolerance` takes 10 % off (at least 1); 5 ms are added to both sides of that ratio, so
+ *   averages above `tolerance` takes 10 % off (at least 1); 10 ms are added to both sides of that ratio, so
  *   a few milliseconds of jitter on a fast upstream (or of spacelink's own event loop) do not count;
  * - a window that stayed at or under `tolerance` while the limit was used up adds 1.
  *
@@ -60,7 +60,7 @@ export interface WidthRecord {
 const overloadBackoff = 0.5
 const latencyBackoff = 0.9
 const baselineDrift = 1.001
-const jitterMs = 5
+const jitterMs = 10
 
 export class AdaptiveLimit {
   private ceiling: number

@@ -64,3 +64,15 @@ t.test('503 and 429 answers narrow the upstream\'s limit; a stream gives its pla
   t.equal(limit.inFlight, 0, 'released before the body is read')
   for await (const chunk of res.body) t.ok(chunk)
 })
+
+t.test('a call that times out narrows the limit like a 503; one refused for another reason does not', async t => {
+  const limit = new AdaptiveLimit({ initial: 8, max: 16 })
+  const failing = (code: string): Dispatcher => ({
+    request: async () => { throw Object.assign(new Error(code), { code }) }
+  }) as unknown as Dispatcher
+  await t.rejects(requestText(failing('ECONNREFUSED'), req('/a', limit)), { code: 'UPSTREAM_UNREACHABLE' })
+  t.equal(limit.limit, 8)
+  await t.rejects(requestText(failing('UND_ERR_HEADERS_TIMEOUT'), req('/b', limit)), { code: 'UPSTREAM_TIMEOUT' })
+  t.equal(limit.limit, 4)
+  t.equal(limit.inFlight, 0)
+})
