@@ -11,7 +11,17 @@ const config = loadConfig({ path: process.env.BENCH_CONFIG ?? '', env: process.e
 const spacelink = await createSpacelink({ config })
 const before = process.resourceUsage()
 const started = performance.now()
-const summary = await runSync(spacelink, process.env.BENCH_INSTANCE ?? 'art', { lockTtlMs: 10_000, dryRun: process.env.BENCH_DRY_RUN === '1' })
+const int = (name: string): number | undefined => process.env[name] === undefined || process.env[name] === '' ? undefined : Number(process.env[name])
+const concurrency = int('BENCH_CONCURRENCY')
+const maxConcurrency = int('BENCH_MAX_CONCURRENCY')
+const callWidth = int('BENCH_CALL_WIDTH')
+const summary = await runSync(spacelink, process.env.BENCH_INSTANCE ?? 'art', {
+  lockTtlMs: 10_000,
+  dryRun: process.env.BENCH_DRY_RUN === '1',
+  ...(concurrency === undefined ? {} : { concurrency }),
+  ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+  ...(callWidth === undefined ? {} : { callWidth })
+})
 const runMs = performance.now() - started
 const after = process.resourceUsage()
 await spacelink.close()
@@ -20,6 +30,7 @@ await report({
   error: summary.error,
   total: summary.total,
   counts: summary.counts,
+  widths: summary.widths,
   runMs,
   maxRssKb: peakRssKb(),
   cpuMs: (after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000

@@ -10,7 +10,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildResourceSpaceApp, startResourceSpaceSimulator, type RsSimulator, type RsSimulatorApp } from '../src/simulators/resourcespace/index.js'
+import { buildResourceSpaceApp, startResourceSpaceSimulator, type RsSimulator, type RsSimulatorApp, type RsSimulatorOptions } from '../src/simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator, type CsSimulator } from '../src/simulators/collectionspace/index.js'
 import { sampleFields, samplePeople } from '../src/simulators/sample-museum.js'
 import { demoConfigFor } from '../src/demo/demo-config.js'
@@ -36,9 +36,16 @@ export function benchNumber (i: number): string {
   return `BENCH.${String(i).padStart(7, '0')}`
 }
 
-export async function startUpstreams (opts: { latencyMs: number, n?: number, objects?: number, concurrency?: number }): Promise<Upstreams> {
+export async function startUpstreams (opts: {
+  latencyMs: number
+  n?: number
+  objects?: number
+  concurrency?: number
+  /** More RS simulator options (capacity, latency profile); they win over `latencyMs`. */
+  rs?: RsSimulatorOptions
+}): Promise<Upstreams> {
   const generated = opts.n !== undefined
-  const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs, seed: !generated })
+  const rs = await startResourceSpaceSimulator({ latencyMs: opts.latencyMs, seed: !generated, ...opts.rs })
   const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs, seed: !generated })
   let refs: number[] = []
   if (opts.n !== undefined) {

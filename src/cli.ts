@@ -47,6 +47,15 @@ export function buildCli (): Command {
       await startServer(configFrom(program.opts()))
     })
 
+  interface SyncCliOptions {
+    dryRun?: boolean
+    limit?: number
+    refresh?: boolean
+    retryFailed?: boolean
+    concurrency?: number
+    maxConcurrency?: number
+    serialCalls?: boolean
+  }
   program.command('sync')
     .description('sync one CS instance now: metadata into RS, derivatives into CS')
     .argument('<instance>', 'configured instance name')
@@ -54,8 +63,10 @@ export function buildCli (): Command {
     .option('--limit <n>', 'at most this many resources', positiveInt)
     .option('--refresh', 're-pull metadata of synced resources whose CS record changed since the last run')
     .option('--retry-failed', 'also retry every resource that failed in an earlier run')
-    .option('--concurrency <n>', 'resources in flight at once', positiveInt)
-    .action(async (instance: string, opts: { dryRun?: boolean, limit?: number, refresh?: boolean, retryFailed?: boolean, concurrency?: number }) => {
+    .option('--concurrency <n>', 'resources in flight at once, and calls per upstream, to start with', positiveInt)
+    .option('--max-concurrency <n>', 'ceiling of the adaptive width (equal to --concurrency: a fixed width)', positiveInt)
+    .option('--serial-calls', 'one call at a time per upstream (a baseline for benchmarks; slow)')
+    .action(async (instance: string, opts: SyncCliOptions) => {
       const config = configFrom(program.opts())
       const spacelink = await createSpacelink({ config, logger: logger() })
       const reporter = progressReporter(process.stderr)
@@ -68,7 +79,13 @@ export function buildCli (): Command {
       process.once('SIGINT', onSignal)
       process.once('SIGTERM', onSignal)
       try {
-        const summary = await runSync(spacelink, instance, { ...opts, signal: stop.signal, onProgress: p => reporter.update(p) })
+        const { serialCalls, ...rest } = opts
+        const summary = await runSync(spacelink, instance, {
+          ...rest,
+          ...(serialCalls === true ? { callWidth: 1 } : {}),
+          signal: stop.signal,
+          onProgress: p => reporter.update(p)
+        })
         reporter.stop()
         process.stdout.write(summaryTable(summary))
         process.exitCode = summary.status === 'finished' ? 0 : 1

@@ -13,6 +13,7 @@ import { upstreamBadAnswer, upstreamNotFound, upstreamStatus } from '../errors.j
 import { defaultRetryPolicy, requestText, withRetry, type RetryPolicy, type TextResponse } from './http.js'
 import { buildDocument, childText, children, isElement, parseXml, rootElement, type DocumentPart, type XmlElement, type XmlValue } from '../cspace/xml.js'
 import { nxqlEquals, nxqlTimestamp } from '../cspace/nxql.js'
+import type { AdaptiveLimit } from '../util/adaptive-limit.js'
 import { encodeQueryComponent } from '../util/url.js'
 
 export interface CollectionSpaceClientOptions {
@@ -22,6 +23,8 @@ export interface CollectionSpaceClientOptions {
   password: string
   dispatcher: Dispatcher
   retry?: RetryPolicy
+  /** This instance's adaptive concurrency limit (src/clients/upstreams.ts); none: unlimited beyond the pool. */
+  limit?: AdaptiveLimit
   /** Items asked for per list page (CS default 40, maximum 2500). */
   pageSize?: number
 }
@@ -160,6 +163,7 @@ export class CollectionSpaceClient {
   private readonly base: URL
   private readonly authorization: string
   private readonly dispatcher: Dispatcher
+  readonly limit: AdaptiveLimit | undefined
   private readonly retry: RetryPolicy
   private readonly pageSize: number
 
@@ -167,6 +171,7 @@ export class CollectionSpaceClient {
     this.base = new URL(opts.servicesUrl.endsWith('/') ? opts.servicesUrl : `${opts.servicesUrl}/`)
     this.authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password}`, 'utf8').toString('base64')}`
     this.dispatcher = opts.dispatcher
+    this.limit = opts.limit
     this.retry = opts.retry ?? defaultRetryPolicy
     this.pageSize = opts.pageSize ?? 100
   }
@@ -438,7 +443,7 @@ export class CollectionSpaceClient {
     const url = new URL(path + (search === '' ? '' : `?${search}`), this.base)
     const headers: Record<string, string> = { accept: 'application/xml', ...opts.headers }
     if (opts.auth !== false) headers.authorization = this.authorization
-    return await requestText(this.dispatcher, { system, operation, url, method, headers, body: opts.body })
+    return await requestText(this.dispatcher, { system, operation, url, method, headers, body: opts.body, limit: this.limit })
   }
 }
 

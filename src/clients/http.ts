@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, type Dispatcher } from 'undici'
 import { UpstreamError, upstreamStatus, upstreamTimeout, upstreamUnreachable } from '../errors.js'
+import type { AdaptiveLimit, LimitSample, LimitSlot, Priority } from '../util/adaptive-limit.js'
 import type { UpstreamCall, UpstreamSystem } from '../vocabulary.js'
 
 export interface HttpOptions {
@@ -117,6 +118,23 @@ export interface UpstreamRequest {
   maxBodyBytes?: number
   /** Aborts the request (and a streaming body) when the caller no longer wants it. */
   signal?: AbortSignal
+  /** The upstream's adaptive concurrency limit: the request waits for a place and reports how it went. */
+  limit?: AdaptiveLimit
+}
+
+const priorityOf = new AsyncLocalStorage<Priority>()
+
+/**
+ * Runs `work` with its upstream calls queued behind everyone else's (the nightly run's items), so a
+ * button press waiting for the same upstream is served first.
+ */
+export async function inBackground<T> (work: () => Promise<T>): Promise<T> {
+  return await priorityOf.run('background', work)
+}
+
+/** 429 Too Many Requests and 503 Service Unavailable: the upstream asks for fewer calls at once. */
+export function isOverloadStatus (status: number): boolean {
+  return status === 429 || status === 503
 }
 
 export interface TextResponse {
@@ -130,16 +148,20 @@ export interface TextResponse {
  * caller decides what each status means. Network failures and timeouts become typed upstream errors.
  */
 export async function requestText (dispatcher: Dispatcher, req: UpstreamRequest): Promise<TextResponse> {
+  const slot = await acquire(req)
   const started = performance.now()
   let statusCode: number | null = null
   try {
     const res = await send(dispatcher, req)
     statusCode = res.statusCode
     const text = await readLimited(res.body, req.maxBodyBytes ?? 32 * 1024 * 1024)
-    recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: statusCode, ms: elapsed(started) })
+    const ms = elapsed(started)
+    slot?.release({ operation: req.operation, ms, overloaded: isOverloadStatus(statusCode) })
+    recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: statusCode, ms })
     return { statusCode, headers: res.headers, text }
   } catch (err) {
     const translated = translateNetworkError(err, req.system, req.operation)
+    slot?.release(timedOut(translated, req, started))
     recordUpstreamCall({
       system: req.system,
       operation: req.operation,
@@ -157,10 +179,14 @@ export async function requestText (dispatcher: Dispatcher, req: UpstreamRequest)
  * 2xx are read, discarded and thrown as typed errors here, so callers only ever see a successful stream.
  */
 export async function requestStream (dispatcher: Dispatcher, req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+  const slot = await acquire(req)
   const started = performance.now()
   try {
     const res = await send(dispatcher, req)
-    recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: res.statusCode, ms: elapsed(started) })
+    const ms = elapsed(started)
+    // The place is given back at the answer's headers: the body streams on while its reader (a CS upload) waits for others.
+    slot?.release({ operation: req.operation, ms, overloaded: isOverloadStatus(res.statusCode) })
+    recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: res.statusCode, ms })
     if (res.statusCode >= 400) {
       const text = await readLimited(res.body, 64 * 1024).catch(() => '')
       throw upstreamStatus(req.system, req.operation, res.statusCode, text)
@@ -168,6 +194,7 @@ export async function requestStream (dispatcher: Dispatcher, req: UpstreamReques
     return res
   } catch (err) {
     const translated = translateNetworkError(err, req.system, req.operation)
+    slot?.release(timedOut(translated, req, started))
     if (!(translated instanceof UpstreamError) || translated.upstreamStatus === undefined) {
       recordUpstreamCall({
         system: req.system,
@@ -180,6 +207,15 @@ export async function requestStream (dispatcher: Dispatcher, req: UpstreamReques
     }
     throw translated
   }
+}
+
+/** A call that got no answer in time tells the limit what a 503 would; other failures tell it nothing. */
+function timedOut (err: unknown, req: UpstreamRequest, started: number): LimitSample | undefined {
+  return err instanceof UpstreamError && err.code === 'UPSTREAM_TIMEOUT' ? { operation: req.operation, ms: elapsed(started), overloaded: true } : undefined
+}
+
+async function acquire (req: UpstreamRequest): Promise<LimitSlot | undefined> {
+  return await req.limit?.acquire(priorityOf.getStore() ?? 'foreground')
 }
 
 async function send (dispatcher: Dispatcher, req: UpstreamRequest): Promise<Dispatcher.ResponseData> {

@@ -13,6 +13,7 @@
  */
 import type { Dispatcher } from 'undici'
 import { SpacelinkError, upstreamBadAnswer, upstreamNotFound, upstreamStatus } from '../errors.js'
+import type { AdaptiveLimit } from '../util/adaptive-limit.js'
 import { mapLimit } from '../util/concurrency.js'
 import { isRecord } from '../util/records.js'
 import { encodeQueryComponent } from '../util/url.js'
@@ -45,6 +46,8 @@ export interface ResourceSpaceClientOptions {
   key: string
   dispatcher: Dispatcher
   retry?: RetryPolicy
+  /** RS's adaptive concurrency limit (src/clients/upstreams.ts); none: unlimited beyond the pool. */
+  limit?: AdaptiveLimit
   /** Rows per `do_search` page (default 500). */
   pageSize?: number
 }
@@ -66,6 +69,7 @@ export class ResourceSpaceClient {
   private readonly apiUrl: URL
   private readonly key: string
   private readonly dispatcher: Dispatcher
+  readonly limit: AdaptiveLimit | undefined
   private readonly retry: RetryPolicy
   private readonly pageSize: number
   private readonly catalog = new FieldCatalog()
@@ -78,6 +82,7 @@ export class ResourceSpaceClient {
     this.user = opts.user
     this.key = opts.key
     this.dispatcher = opts.dispatcher
+    this.limit = opts.limit
     this.retry = opts.retry ?? defaultRetryPolicy
     this.pageSize = opts.pageSize ?? 500
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new TypeError('pageSize must be a positive integer')
@@ -306,7 +311,7 @@ export class ResourceSpaceClient {
   async download (url: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
     const res = await requestStream(
       this.dispatcher,
-      { system: 'resourcespace', operation: 'download', url: new URL(url), method: 'GET', ...(signal === undefined ? {} : { signal }) }
+      { system: 'resourcespace', operation: 'download', url: new URL(url), method: 'GET', limit: this.limit, ...(signal === undefined ? {} : { signal }) }
     )
     if (res.statusCode >= 300) {
       // dump() reads the (empty) redirect body so the connection can be reused; destroy() would emit an error.
@@ -360,12 +365,13 @@ export class ResourceSpaceClient {
       const res = query.length <= maxGetQueryLength
         ? await requestText(
           this.dispatcher,
-          { system: 'resourcespace', operation: fn, method: 'GET', url: new URL(`${this.apiUrl.href}?${query}&sign=${sign}`) }
+          { system: 'resourcespace', operation: fn, method: 'GET', limit: this.limit, url: new URL(`${this.apiUrl.href}?${query}&sign=${sign}`) }
         )
         : await requestText(this.dispatcher, {
           system: 'resourcespace',
           operation: fn,
           method: 'POST',
+          limit: this.limit,
           url: this.apiUrl,
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           // RS reads `user` from the form itself, not from inside `query` (without it: 401).

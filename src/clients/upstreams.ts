@@ -9,6 +9,7 @@ import { CollectionSpaceClient } from './collectionspace.js'
 import { createDispatcher, defaultRetryPolicy, type RetryPolicy } from './http.js'
 import { ResourceSpaceClient } from './resourcespace.js'
 import { unknownInstance } from '../config/instances.js'
+import { AdaptiveLimit } from '../util/adaptive-limit.js'
 
 export interface Upstreams {
   rs: ResourceSpaceClient
@@ -24,6 +25,17 @@ export interface UpstreamOptions {
   retry?: RetryPolicy
 }
 
+/**
+ * Every upstream (RS, and each CS instance on its own) gets an adaptive concurrency limit: it starts at
+ * `sync.concurrency` calls in flight and moves between 1 and `sync.maxConcurrency` with the upstream's
+ * latency and its 429/503 answers (src/util/adaptive-limit.ts). Buttons and the nightly run share it;
+ * the run's calls queue behind the buttons'.
+ */
+export function upstreamLimit (config: Config): AdaptiveLimit {
+  const { concurrency, maxConcurrency } = config.sync
+  return new AdaptiveLimit({ initial: concurrency, max: Math.max(concurrency, maxConcurrency) })
+}
+
 export function createUpstreams (config: Config, opts: UpstreamOptions = {}): Upstreams {
   const retry = opts.retry ?? { ...defaultRetryPolicy, retries: config.sync.retries, baseDelayMs: config.sync.retryBaseDelayMs }
   const owned: Dispatcher[] = []
@@ -34,6 +46,7 @@ export function createUpstreams (config: Config, opts: UpstreamOptions = {}): Up
     key: config.resourcespace.key,
     dispatcher: opts.rsDispatcher ?? own(createDispatcher({ timeoutMs: config.resourcespace.timeoutMs, connections: config.resourcespace.connections })),
     retry,
+    limit: upstreamLimit(config),
     pageSize: config.sync.pageSize
   })
   const csClients = new Map<string, CollectionSpaceClient>()
@@ -43,7 +56,8 @@ export function createUpstreams (config: Config, opts: UpstreamOptions = {}): Up
       user: instance.cspace.user,
       password: instance.cspace.password,
       dispatcher: opts.csDispatcher ?? own(createDispatcher({ timeoutMs: instance.cspace.timeoutMs, connections: instance.cspace.connections })),
-      retry
+      retry,
+      limit: upstreamLimit(config)
     }))
   }
   return {

@@ -248,7 +248,12 @@ export const InstancesSchema = Type.Record(Type.String({ pattern: INSTANCE_NAME_
 // ----------------------------------------------------------------------------------------------------------
 
 export const SyncSchema = closedObject({
-  concurrency: Type.Integer({ minimum: 1, default: 8, description: 'Resources synced at the same time' }),
+  concurrency: Type.Integer({ minimum: 1, default: 8, description: 'Resources synced at the same time, and calls in flight per upstream, to start with' }),
+  maxConcurrency: Type.Integer({
+    minimum: 1,
+    default: 32,
+    description: 'Ceiling of the adaptive width per upstream (RS, each CS instance): it widens while latency stays flat and narrows when latency rises or the upstream answers 429/503; equal to concurrency (or below it) keeps the width fixed'
+  }),
   pageSize: Type.Integer({ minimum: 1, default: 200, description: 'Resources asked of RS per search page' }),
   retries: Type.Integer({ minimum: 0, default: 3, description: 'Retries of a failed retryable upstream call' }),
   retryBaseDelayMs: Type.Integer({ minimum: 0, default: 200, description: 'First retry delay; later ones back off' }),

@@ -44,8 +44,17 @@ export interface SyncRunRepo {
   setTotal (id: string, total: number): Promise<void>
   /** Progress while running (the final counts come with finish). */
   updateCounts (id: string, counts: Record<string, number>): Promise<void>
-  /** Ends the run; `warnings` are follow-up work that failed without failing the run (e.g. finding earlier failures). */
-  finish (id: string, r: { status: SyncRunStatus, counts: Record<string, number>, error?: string | null, warnings?: string[] }): Promise<void>
+  /**
+   * Ends the run; `warnings` are follow-up work that failed without failing the run (e.g. finding earlier
+   * failures); `options`, when given, replaces the recorded options (the engine adds the widths it ran at).
+   */
+  finish (id: string, r: {
+    status: SyncRunStatus
+    counts: Record<string, number>
+    error?: string | null
+    warnings?: string[]
+    options?: Record<string, unknown>
+  }): Promise<void>
   get (id: string): Promise<SyncRunRow | undefined>
   /** Newest first. */
   list (f: PageRequest & { instance?: string, status?: SyncRunStatus }): Promise<Page<SyncRunRow>>
@@ -91,9 +100,16 @@ export function createSyncRunRepo (db: Kysely<Database>): SyncRunRepo {
       await db.updateTable('sync_runs').set({ counts: toJson(counts) }).where('id', '=', id).execute()
     },
 
-    async finish (id, { status, counts, error, warnings }) {
+    async finish (id, { status, counts, error, warnings, options }) {
       await db.updateTable('sync_runs')
-        .set({ status, counts: toJson(counts), error: error ?? null, warnings: toJson(warnings ?? []), finished_at: nowIso() })
+        .set({
+          status,
+          counts: toJson(counts),
+          error: error ?? null,
+          warnings: toJson(warnings ?? []),
+          finished_at: nowIso(),
+          ...(options === undefined ? {} : { options: toJson(options) })
+        })
         .where('id', '=', id)
         .execute()
     },

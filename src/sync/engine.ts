@@ -17,9 +17,10 @@ import { runAction } from '../actions/run-action.js'
 import type { ActionContext } from '../actions/context.js'
 import type { ActionResult, HandlerResult } from '../actions/types.js'
 import type { InstanceConfig } from '../config/schema.js'
-import { backoffDelay } from '../clients/http.js'
+import { backoffDelay, inBackground } from '../clients/http.js'
 import { SpacelinkError } from '../errors.js'
 import { newHolder } from '../store/locks.js'
+import { recordWidth, type AdaptiveLimit, type WidthRecord } from '../util/adaptive-limit.js'
 import { forEachBounded } from '../util/concurrency.js'
 import { isSuccess } from '../vocabulary.js'
 import { findCandidates, type Candidate } from './candidates.js'
@@ -30,7 +31,15 @@ export interface SyncOptions {
   limit?: number
   refresh?: boolean
   retryFailed?: boolean
+  /** The width to start from (default `sync.concurrency`). */
   concurrency?: number
+  /** The ceiling of the adaptive width (default `sync.maxConcurrency`); at or below `concurrency`: a fixed width. */
+  maxConcurrency?: number
+  /**
+   * A fixed number of calls in flight per upstream for this run instead of the adaptive one (1: every
+   * upstream's calls one at a time, the original spacelink's pattern; benchmarks use it as a baseline).
+   */
+  callWidth?: number
   /**
    * How long the run lock outlives a run that stopped heartbeating without its process dying (a frozen
    * event loop): the next run of the instance is refused until then. Default 60 s.
@@ -67,9 +76,20 @@ export interface SyncSummary {
   failures: SyncFailure[]
   /** Follow-up work that failed without failing the run. */
   warnings: string[]
+  /** The width the run started at. */
   concurrency: number
+  /**
+   * The widths it ran at: items in flight, and calls in flight per upstream (`rs`, `cs:<instance>`) as
+   * each one's adaptive limit moved. Absent when the clients have no limits (tests with bare clients).
+   */
+  widths?: RunWidths
   durationMs: number
   error?: string
+}
+
+export interface RunWidths {
+  items: WidthRecord
+  upstreams: Record<string, WidthRecord>
 }
 
 const defaultLockTtlMs = 60_000
@@ -94,7 +114,9 @@ export async function runSync (services: Services, instanceName: string, opts: S
     limit: opts.limit ?? null,
     refresh: opts.refresh === true,
     retryFailed: opts.retryFailed === true,
-    concurrency: opts.concurrency ?? services.config.sync.concurrency
+    concurrency: opts.concurrency ?? services.config.sync.concurrency,
+    maxConcurrency: opts.maxConcurrency ?? services.config.sync.maxConcurrency,
+    ...(opts.callWidth === undefined ? {} : { callWidth: opts.callWidth })
   }
   let run: { id: string }
   try {
@@ -127,9 +149,18 @@ export async function runSync (services: Services, instanceName: string, opts: S
     failures,
     warnings,
     concurrency: options.concurrency,
+    ...(widths === undefined ? {} : { widths }),
     durationMs: Date.now() - started,
     ...(error === undefined ? {} : { error })
   })
+  const width = followWidths(services, instanceName, options)
+  let widths: RunWidths | undefined
+  let widthsTaken = false
+  const finishWidths = (): Record<string, unknown> => {
+    if (!widthsTaken) widths = width.stop()
+    widthsTaken = true
+    return widths === undefined ? options : { ...options, widths }
+  }
   let done = 0
   try {
     const found = await findCandidates(services, instanceName, instance, { ...options, maxAttempts: services.config.sync.maxAttempts })
@@ -137,9 +168,9 @@ export async function runSync (services: Services, instanceName: string, opts: S
     const total = found.candidates.length
     await store.syncRuns.setTotal(run.id, total)
     opts.onProgress?.({ done, total, failures: 0, startedAt: started })
-    await forEachBounded(until(found.candidates, opts.signal), options.concurrency, async (candidate) => {
+    await forEachBounded(until(found.candidates, opts.signal), width.items, async (candidate) => {
       if (lost) throw new SpacelinkError('SYNC_LOCK_LOST', 409, 'Sync lock lost', 'another run took over this instance')
-      const result = await syncWithRetries(services, instanceName, instance, candidate, run.id, options.dryRun)
+      const result = await inBackground(async () => await syncWithRetries(services, instanceName, instance, candidate, run.id, options.dryRun))
       counts[result.outcome] = (counts[result.outcome] ?? 0) + 1
       const failed = !isSuccess(result.outcome)
       if (failed) failures.push({ rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message })
@@ -170,7 +201,7 @@ export async function runSync (services: Services, instanceName: string, opts: S
     })
     const stopped = opts.signal?.aborted === true && done < total
     const error = stopped ? `stopped by shutdown after ${done} of ${total} item(s); the next run picks up the rest` : undefined
-    await store.syncRuns.finish(run.id, { status: stopped ? 'interrupted' : 'finished', counts, warnings, ...(error === undefined ? {} : { error }) })
+    await store.syncRuns.finish(run.id, { status: stopped ? 'interrupted' : 'finished', counts, warnings, options: finishWidths(), ...(error === undefined ? {} : { error }) })
     log.info(
       { instance: instanceName, runId: run.id, total, done, counts, warnings: warnings.length, durationMs: Date.now() - started },
       `sync run ${stopped ? 'stopped' : 'finished'}`
@@ -178,12 +209,53 @@ export async function runSync (services: Services, instanceName: string, opts: S
     return summary(stopped ? 'interrupted' : 'finished', done, error)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
-    await store.syncRuns.finish(run.id, { status: 'failed', counts, warnings, error: message }).catch(() => {})
+    await store.syncRuns.finish(run.id, { status: 'failed', counts, warnings, error: message, options: finishWidths() }).catch(() => {})
     log.error({ err, instance: instanceName, runId: run.id }, 'sync run failed')
     return summary('failed', done, message)
   } finally {
     clearInterval(heartbeat)
     await store.locks.releaseRunLock(instanceName, holder).catch(() => {})
+  }
+}
+
+/**
+ * The run's widths: each upstream's limit starts again from the run's width under its ceiling, and the
+ * items in flight follow the widest of them (an item waits at one upstream at a time; more items than an
+ * upstream's width only queue inside spacelink, behind any button's calls).
+ */
+function followWidths (services: Services, instanceName: string, widths: { concurrency: number, maxConcurrency: number, callWidth?: number }): {
+  items: () => number
+  stop: () => RunWidths | undefined
+} {
+  const start = widths.concurrency
+  const ceiling = Math.max(start, widths.maxConcurrency)
+  const limits: Array<[string, AdaptiveLimit]> = []
+  if (services.rs.limit !== undefined) limits.push(['rs', services.rs.limit])
+  const cs = services.cs(instanceName).limit
+  if (cs !== undefined) limits.push([`cs:${instanceName}`, cs])
+  if (limits.length === 0) return { items: () => start, stop: () => undefined }
+  const { callWidth } = widths
+  // A fixed call width is this run's alone: the limits go back to where they were when it ends.
+  const before = limits.map(([, limit]) => ({ limit, width: limit.limit, max: limit.max, fixed: limit.isFixed }))
+  for (const [, limit] of limits) {
+    if (callWidth === undefined) limit.reset(start, ceiling)
+    else limit.reset(callWidth, callWidth)
+  }
+  const records = limits.map(([name, limit]) => [name, recordWidth(limit)] as const)
+  const items: WidthRecord = { start, min: start, max: start, final: start }
+  return {
+    items: () => {
+      const now = callWidth !== undefined || start >= ceiling ? start : Math.min(ceiling, Math.max(...limits.map(([, limit]) => limit.limit)))
+      items.min = Math.min(items.min, now)
+      items.max = Math.max(items.max, now)
+      items.final = now
+      return now
+    },
+    stop: () => {
+      const upstreams = Object.fromEntries(records.map(([name, record]) => [name, record.stop()]))
+      if (callWidth !== undefined) for (const b of before) b.limit.reset(b.width, b.max, b.fixed)
+      return { items: { ...items }, upstreams }
+    }
   }
 }
 

@@ -3,7 +3,8 @@
  * periodic progress lines otherwise, and a summary table at the end.
  */
 import { SingleBar, Presets } from 'cli-progress'
-import type { SyncProgress, SyncSummary } from './engine.js'
+import type { WidthRecord } from '../util/adaptive-limit.js'
+import type { RunWidths, SyncProgress, SyncSummary } from './engine.js'
 
 export interface ProgressReporter {
   update: (p: SyncProgress) => void
@@ -48,6 +49,7 @@ function rate (p: SyncProgress): number {
 export function summaryTable (s: SyncSummary): string {
   const lines: string[] = []
   lines.push(`sync ${s.instance}: run ${s.runId} ${s.status} in ${(s.durationMs / 1000).toFixed(1)} s, ${s.total} item(s), ${s.concurrency} at a time`)
+  if (s.widths !== undefined) lines.push(`width ${describeWidths(s.widths)}`)
   if (s.error !== undefined) lines.push(`error: ${s.error}`)
   for (const warning of s.warnings) lines.push(`warning: ${warning}`)
   const outcomes = Object.entries(s.counts).sort(([a], [b]) => a.localeCompare(b))
@@ -64,6 +66,12 @@ export function summaryTable (s: SyncSummary): string {
     )
   }
   return lines.join('\n') + '\n'
+}
+
+/** `items 8→12 (8–12), rs 8→5 (4–9), cs:art 8→12 (8–12)`: start → final, and the range when it moved. */
+export function describeWidths (w: RunWidths): string {
+  const one = (name: string, r: WidthRecord): string => `${name} ${r.start}→${r.final}` + (r.min === r.max ? '' : ` (${r.min}–${r.max})`)
+  return [one('items', w.items), ...Object.entries(w.upstreams).map(([name, r]) => one(name, r))].join(', ')
 }
 
 function table (head: string[], rows: string[][]): string {

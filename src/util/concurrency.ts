@@ -4,8 +4,12 @@
  * Runs `work` over an async sequence with at most `concurrency` items in flight, pulling the next item
  * only when a worker is free — so candidates stream in page by page and memory stays flat. The first
  * thrown error stops the pulling and is re-thrown once the items in flight have settled.
+ *
+ * `concurrency` may be a function (an adaptive width): it is asked again whenever an item finishes; a
+ * wider answer starts more workers, a narrower one lets workers end after their item.
  */
-export async function forEachBounded<T> (items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachBounded<T> (items: AsyncIterable<T>, concurrency: number | (() => number), work: (item: T) => Promise<void>): Promise<void> {
+  const width = typeof concurrency === 'number' ? () => concurrency : concurrency
   const iterator = items[Symbol.asyncIterator]()
   let failure: { error: unknown } | undefined
   let pulling: Promise<IteratorResult<T>> = Promise.resolve({ done: false, value: undefined as T })
@@ -16,18 +20,40 @@ export async function forEachBounded<T> (items: AsyncIterable<T>, concurrency: n
     started = true
     return await pulling
   }
-  async function worker (): Promise<void> {
-    while (failure === undefined) {
-      const step = await next().catch((error: unknown) => { failure ??= { error }; return { done: true as const, value: undefined } })
-      if (step.done === true) return
-      try {
-        await work(step.value)
-      } catch (error) {
-        failure ??= { error }
-      }
+  let exhausted = false
+  let workers = 0
+  const running: Array<Promise<void>> = []
+  function spawn (): void {
+    while (!exhausted && failure === undefined && workers < Math.max(1, width())) {
+      workers++
+      running.push(worker())
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker))
+  async function worker (): Promise<void> {
+    try {
+      while (failure === undefined) {
+        const step = await next().catch((error: unknown) => { failure ??= { error }; return { done: true as const, value: undefined } })
+        if (step.done === true) { exhausted = true; return }
+        try {
+          await work(step.value)
+        } catch (error) {
+          failure ??= { error }
+        }
+        if (workers > Math.max(1, width())) return
+        spawn()
+      }
+    } finally {
+      workers--
+    }
+  }
+  spawn()
+  // Workers spawned while others run join the list; wait until no more were added.
+  let settled = 0
+  while (settled < running.length) {
+    const batch = running.slice(settled)
+    settled = running.length
+    await Promise.all(batch)
+  }
   if (started && failure !== undefined) await iterator.return?.(undefined)
   if (failure !== undefined) throw failure.error
 }

@@ -7,7 +7,7 @@ import { buildServer } from '../../src/server.js'
 import { demoConfigFor } from '../../src/demo/demo-config.js'
 import { demoKeys } from '../../src/demo/start-demo.js'
 import type { Config } from '../../src/config/schema.js'
-import { startResourceSpaceSimulator, type RsSimulator } from '../../src/simulators/resourcespace/index.js'
+import { startResourceSpaceSimulator, type RsSimulator, type RsSimulatorOptions } from '../../src/simulators/resourcespace/index.js'
 import { startCollectionSpaceSimulator, type CsSimulator } from '../../src/simulators/collectionspace/index.js'
 import { freshDatabaseUrl, type Engine, type Teardown } from './databases.js'
 import { webhookHash } from '../../src/auth/api-keys.js'
@@ -41,6 +41,8 @@ export interface HarnessOptions {
   now?: () => Date
   /** How long close() lets requests in flight go on. */
   drainMs?: number
+  /** More options for the RS simulator (capacity, latency profile). */
+  rsOptions?: RsSimulatorOptions
 }
 
 type HarnessServices = NonNullable<Parameters<typeof buildServer>[1]>['services']
@@ -48,7 +50,8 @@ type HarnessServices = NonNullable<Parameters<typeof buildServer>[1]>['services'
 export async function startHarness (t: Teardown, opts: HarnessOptions = {}): Promise<Harness> {
   const rs = await startResourceSpaceSimulator({
     latencyMs: opts.latencyMs ?? 0,
-    ...(opts.rsPermissions === undefined ? {} : { permissions: opts.rsPermissions })
+    ...(opts.rsPermissions === undefined ? {} : { permissions: opts.rsPermissions }),
+    ...opts.rsOptions
   })
   t.teardown(() => rs.close())
   const cs = await startCollectionSpaceSimulator({ latencyMs: opts.latencyMs ?? 0 })

@@ -19,6 +19,7 @@ import { isValidSignature } from './signature.js'
 import { RsStore, type RsResource, type RsResourceInit, type RsState, type SeedManyOptions } from './store.js'
 import { latencyProfile, type LatencyProfileName } from './latency.js'
 import { RsUser, rsGroups, type RsUserInit } from './users.js'
+import { WorkerPool, type WorkerPoolStats } from './workers.js'
 
 export type { RsState, RsResourceInit, SeedManyOptions, RsWrite } from './store.js'
 
@@ -38,6 +39,15 @@ export interface RsSimulatorOptions {
   users?: RsUserInit[]
   /** RS's per-call costs: `flat` (latencyMs on every call, default) or `real-rs` (as observed on a real RS). */
   latencyProfile?: LatencyProfileName
+  /** Multiplies the profile's per-call costs (0.1: a real RS ten times faster, for short benchmarks). Default 1. */
+  latencyScale?: number
+  /**
+   * PHP-FPM-like capacity: at most this many API calls (and download starts) served at once, each holding a
+   * worker for its latency; the rest queue in arrival order. Default: no limit.
+   */
+  workers?: number
+  /** With `workers`: calls that may wait; more are answered 503 at once. Default: no bound. */
+  backlog?: number
   /** Seed the sample museum (`sample-museum.ts`); default true. */
   seed?: boolean
   /** Added to every API answer and download. */
@@ -60,6 +70,8 @@ export interface RsSimulatorApp {
   setLatency: (ms: number) => void
   /** The base URL download links start with; default: derived from the request's Host header. */
   setBaseUrl: (url: string) => void
+  /** The workers' counters (busy, queued, their maxima), when `workers` was set. */
+  workers: WorkerPoolStats | undefined
 }
 
 export interface RsSimulator {
@@ -84,6 +96,8 @@ export interface RsSimulator {
   /** Adds `n` generated resources (accession numbers `2018.3.N` unless supplied); returns their refs. */
   seedMany: (n: number, opts?: SeedManyOptions) => number[]
   setLatency: (ms: number) => void
+  /** The workers' counters (busy, queued, their maxima), when `workers` was set. */
+  workers: WorkerPoolStats | undefined
   close: () => Promise<void>
 }
 
@@ -107,11 +121,19 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
   const faults = new FaultInjector()
   let latencyMs = opts.latencyMs ?? 0
   const profile = latencyProfile(opts.latencyProfile ?? 'flat')
+  const scale = opts.latencyScale ?? 1
+  const pool = opts.workers === undefined
+    ? undefined
+    : new WorkerPool({ workers: opts.workers, ...(opts.backlog === undefined ? {} : { backlog: opts.backlog }) })
   let configuredBaseUrl: string | undefined
   const baseUrl = (request: FastifyRequest): string => configuredBaseUrl ?? `http://${request.headers.host ?? '127.0.0.1'}/`
-  const delay = async (fn = 'download'): Promise<void> => {
-    const ms = latencyMs + profile(fn)
+  const wait = async (fn: string): Promise<void> => {
+    const ms = latencyMs + Math.round(profile(fn) * scale)
     if (ms > 0) await sleep(ms)
+  }
+  /** The call's service time, on a worker when the capacity is limited. */
+  const delay = async (fn = 'download'): Promise<void> => {
+    await (pool === undefined ? wait(fn) : pool.run(async () => { await wait(fn) }))
   }
 
   const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true })
@@ -171,6 +193,7 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
     key,
     users,
     setLatency: (ms) => { latencyMs = ms },
+    workers: pool?.stats,
     setBaseUrl: (url) => { configuredBaseUrl = url.endsWith('/') ? url : `${url}/` }
   }
 }
@@ -200,6 +223,7 @@ export async function startResourceSpaceSimulator (opts: RsSimulatorOptions = {}
     pressButton: async (page, button, pageOpts) => await pressButton(sim.store, page, button, pageOpts),
     seedMany: (n, seedOpts) => sim.store.seedMany(n, seedOpts),
     setLatency: sim.setLatency,
+    workers: sim.workers,
     close: async () => { await sim.app.close() }
   }
 }

@@ -82,7 +82,7 @@ t.test('the reference example loads unchanged with its environment variables set
   t.same(film.accessionNumber, { fromField: true })
   t.equal(film.derivative.transfer, 'blob-uri')
   t.same(film.media, { fields: {}, rules: [] }, 'media defaults to no fields and no rules')
-  t.same(config.sync, { concurrency: 8, pageSize: 200, retries: 3, retryBaseDelayMs: 200, maxAttempts: 5 })
+  t.same(config.sync, { concurrency: 8, maxConcurrency: 32, pageSize: 200, retries: 3, retryBaseDelayMs: 200, maxAttempts: 5 })
   t.same(config.monitoring.webhook, { url: '', token: '' }, 'notices are off until the environment names a webhook')
   t.equal(config.monitoring.email.smtpUrl, '')
   t.equal(config.monitoring.instances.film?.staleAfterHours, 170)

@@ -28,3 +28,23 @@ t.test('a failure stops pulling and is re-thrown', async t => {
   }), /boom/)
   t.ok(seen.length < 10)
 })
+
+t.test('a width given as a function is followed as it changes: wider starts workers, narrower lets them end', async t => {
+  let width = 2
+  let inFlight = 0
+  const peaks: number[] = []
+  const seen: number[] = []
+  await forEachBounded(numbers(60), () => width, async i => {
+    inFlight++
+    peaks[i] = inFlight
+    await new Promise(resolve => setImmediate(resolve))
+    seen.push(i)
+    inFlight--
+    if (i === 10) width = 6
+    if (i === 40) width = 1
+  })
+  t.same(seen.sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => i))
+  t.ok(Math.max(...peaks.slice(0, 11)) <= 2, 'at most 2 before the change')
+  t.equal(Math.max(...peaks), 6, 'widened to 6')
+  t.ok(Math.max(...peaks.slice(50)) <= 1, 'back to one at a time')
+})

@@ -1,0 +1,54 @@
+/** The run's width adapts to an RS that refuses what it cannot serve, and finishes without doubles. */
+import t from 'tap'
+import { runSync } from '../../src/sync/engine.js'
+import { summaryTable } from '../../src/sync/report.js'
+import { startHarness } from '../helpers/harness.js'
+import { artPushed, assertCsConsistent, itemOutcomes, synced } from '../helpers/sync-expectations.js'
+
+t.test('RS answers 503 beyond 3 calls in flight: the RS width narrows, every item is pushed once, CS keeps its own width', async t => {
+  // 3 workers and no backlog: a fourth call at once is refused at once (nginx in front of a full PHP-FPM).
+  const h = await startHarness(t, { latencyMs: 2, rsOptions: { workers: 3, backlog: 0 } })
+  const summary = await runSync(h.app.spacelink, 'art', { concurrency: 8, maxConcurrency: 16 })
+  t.equal(summary.status, 'finished')
+  const rejected = h.rs.workers?.rejected ?? 0
+  t.ok(rejected > 0, `RS refused ${rejected} call(s) beyond its capacity`)
+  const widths = summary.widths
+  t.ok(widths !== undefined, 'the summary says at what width it ran')
+  const rs = widths?.upstreams.rs
+  t.equal(rs?.start, 8)
+  t.ok((rs?.min ?? 99) <= 4, `the RS width narrowed (to ${rs?.min ?? '?'})`)
+  t.ok((rs?.max ?? 99) <= 16, 'never past the ceiling')
+  t.ok((widths?.upstreams['cs:art']?.min ?? 0) >= 1)
+  t.equal(summary.concurrency, 8)
+  t.match(summaryTable(summary), /width items 8→\d+.*, rs 8→\d+ \(\d+–\d+\), cs:art 8→\d+/)
+
+  const outcomes = await itemOutcomes(h, summary.runId)
+  const pushed = [...outcomes].filter(([, o]) => o === 'pushed').map(([rsid]) => rsid).sort((a, b) => a - b)
+  t.same(pushed, artPushed, 'every pushable resource pushed in this one run')
+  assertCsConsistent(t, h, 'art', artPushed)
+  for (const rsid of artPushed) t.equal(h.rsField(rsid, synced), 'true', `RS ${rsid}: synced`)
+  const run = await h.app.spacelink.store.syncRuns.get(summary.runId)
+  t.match(run?.options, { concurrency: 8, maxConcurrency: 16, widths: { upstreams: { rs: { start: 8 } } } }, 'the run record keeps the widths')
+})
+
+t.test('a fixed width: --max-concurrency equal to --concurrency never moves', async t => {
+  const h = await startHarness(t)
+  const summary = await runSync(h.app.spacelink, 'art', { concurrency: 2, maxConcurrency: 2 })
+  t.equal(summary.status, 'finished')
+  t.same(summary.widths?.items, { start: 2, min: 2, max: 2, final: 2 })
+  t.same(summary.widths?.upstreams.rs, { start: 2, min: 2, max: 2, final: 2 })
+})
+
+t.test('--serial-calls: one call at a time per upstream for the run, and the limits are as before afterwards', async t => {
+  const h = await startHarness(t)
+  const rs = h.app.spacelink.rs.limit
+  t.ok(rs !== undefined)
+  rs?.reset(6, 32)
+  const summary = await runSync(h.app.spacelink, 'art', { concurrency: 1, maxConcurrency: 1, callWidth: 1, limit: 5 })
+  t.equal(summary.status, 'finished')
+  t.same(summary.widths?.upstreams.rs, { start: 1, min: 1, max: 1, final: 1 })
+  t.same(summary.widths?.items, { start: 1, min: 1, max: 1, final: 1 })
+  t.equal(rs?.limit, 6)
+  t.equal(rs?.max, 32)
+  t.equal(rs?.isFixed, false)
+})
