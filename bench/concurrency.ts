@@ -15,17 +15,8 @@
 import { runChild } from './child.js'
 import { fixed, table } from './format.js'
 import { diff, startUpstreams, total, upstreamCalls } from './upstreams.js'
-import type { RunWidths } from '../src/sync/engine.js'
+import type { SyncChildResult } from './sync-throughput.js'
 import type { RsSimulatorOptions } from '../src/simulators/resourcespace/index.js'
-
-interface SyncChildResult {
-  status: string
-  error?: string
-  total: number
-  counts: Record<string, number>
-  widths?: RunWidths
-  runMs: number
-}
 
 export interface ConcurrencyBenchOptions {
   latencyMs: number

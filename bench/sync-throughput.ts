@@ -10,7 +10,8 @@ import { fixed, mbFromKb, table } from './format.js'
 import { diff, parentCpuMs, startUpstreams, total, upstreamCalls } from './upstreams.js'
 import type { RunWidths } from '../src/sync/engine.js'
 
-interface SyncChildResult {
+/** What bench/sync-child.ts reports. */
+export interface SyncChildResult {
   status: string
   error?: string
   total: number

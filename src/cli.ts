@@ -13,7 +13,7 @@ import { openStore } from './store/index.js'
 import { createUpstreams } from './clients/upstreams.js'
 import { findingsTable, onlineCheck } from './diagnostics/online-check.js'
 import { createSpacelink } from './spacelink.js'
-import { runSync } from './sync/engine.js'
+import { runSync, type SyncOptions } from './sync/engine.js'
 import { progressReporter, summaryTable } from './sync/report.js'
 import type { QueryType } from './actions/types.js'
 import { SpacelinkError } from './errors.js'
@@ -47,15 +47,7 @@ export function buildCli (): Command {
       await startServer(configFrom(program.opts()))
     })
 
-  interface SyncCliOptions {
-    dryRun?: boolean
-    limit?: number
-    refresh?: boolean
-    retryFailed?: boolean
-    concurrency?: number
-    maxConcurrency?: number
-    serialCalls?: boolean
-  }
+  type SyncCliOptions = Pick<SyncOptions, 'dryRun' | 'limit' | 'refresh' | 'retryFailed' | 'concurrency' | 'maxConcurrency'> & { serialCalls?: boolean }
   program.command('sync')
     .description('sync one CS instance now: metadata into RS, derivatives into CS')
     .argument('<instance>', 'configured instance name')
