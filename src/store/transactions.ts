@@ -171,13 +171,11 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
     },
 
     async markRsWriteDone (id, field, writtenAt) {
-      const pending = await db.selectFrom('rs_writes').select('position')
-        .where('transaction_id', '=', id).where('field', '=', field).where('written_at', 'is', null)
-        .orderBy('position').limit(1)
-        .executeTakeFirst()
-      if (pending === undefined) return
+      // The first unwritten entry for the field, found and marked in one statement (six per pushed item).
       await db.updateTable('rs_writes').set({ written_at: writtenAt })
-        .where('transaction_id', '=', id).where('position', '=', pending.position)
+        .where('transaction_id', '=', id)
+        .where('position', '=', eb => eb.selectFrom('rs_writes as pending').select(sub => sub.fn.min<number>('pending.position').as('position'))
+          .where('pending.transaction_id', '=', id).where('pending.field', '=', field).where('pending.written_at', 'is', null))
         .execute()
     },
 
