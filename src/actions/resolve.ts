@@ -72,8 +72,8 @@ export async function resolveObject (ctx: ActionContext, opts: ResolveOptions = 
     return { outcome: 'no-accession-number', instanceName, detail: 'the accession number field is empty and the original filename does not contain one' }
   }
   const cs = ctx.services.cs(instanceName)
-  // Started, not awaited: its failure reaches whoever awaits the sizes next, never as an unhandled rejection.
-  if (opts.withSizes === true) imageSizes(ctx).catch(() => {})
+  // Started, not awaited: transferDerivative awaits the same promise.
+  if (opts.withSizes === true) imageSizes(ctx)
   if (ctx.memo.match?.accessionNumber !== accessionNumber) {
     ctx.memo.match = { accessionNumber, result: await matchObject(cs, instance, accessionNumber) }
   }
@@ -94,16 +94,16 @@ export async function resolveObject (ctx: ActionContext, opts: ResolveOptions = 
 }
 
 /**
- * The resource's image sizes, read once per action. A read started ahead of need is kept as a promise
- * whose failure is reported to whoever awaits it (and never as an unhandled rejection if nobody does).
+ * The resource's image sizes, asked once per action. The promise is kept with a handler attached, so a
+ * read started ahead of need (beside the CS search) reports its failure to whoever awaits it, and never
+ * as an unhandled rejection when nobody does (the action ended early).
  */
-export async function imageSizes (ctx: Pick<ActionContext, 'memo' | 'services' | 'req'>): Promise<ImageSize[]> {
+export function imageSizes (ctx: Pick<ActionContext, 'memo' | 'services' | 'req'>): Promise<ImageSize[]> {
   if (ctx.memo.sizes === undefined) {
-    const sizes = ctx.services.rs.getResourceAllImageSizes(ctx.req.rsid)
-    sizes.catch(() => {})
-    ctx.memo.sizes = sizes
+    ctx.memo.sizes = ctx.services.rs.getResourceAllImageSizes(ctx.req.rsid)
+    ctx.memo.sizes.catch(() => {})
   }
-  return await ctx.memo.sizes
+  return ctx.memo.sizes
 }
 
 export function isEarly (r: Resolved | EarlyOutcome): r is EarlyOutcome {
