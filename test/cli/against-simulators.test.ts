@@ -1,21 +1,9 @@
 /** The CLI against the simulators: migrate, sync with its summary table, single actions and their exit codes. */
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import t from 'tap'
-import { demoConfigFor } from '../../src/demo/demo-config.js'
-import { startCollectionSpaceSimulator } from '../../src/simulators/collectionspace/index.js'
-import { startResourceSpaceSimulator } from '../../src/simulators/resourcespace/index.js'
-import { spacelink, tempDir } from '../helpers/cli.js'
+import { simulatorsWithConfigFile, spacelink } from '../helpers/cli.js'
 
 t.test('against the simulators: sync --limit 5 prints the summary table; validate prints valid; a failure outcome exits 1', async t => {
-  const rs = await startResourceSpaceSimulator()
-  t.teardown(() => rs.close())
-  const cs = await startCollectionSpaceSimulator()
-  t.teardown(() => cs.close())
-  const dir = await tempDir(t)
-  const config = demoConfigFor({ rs, cs }, { publicUrl: 'http://spacelink.test', databaseUrl: `sqlite:${join(dir, 'spacelink.db')}` })
-  const file = join(dir, 'spacelink.json')
-  await writeFile(file, JSON.stringify(config))
+  const { rs, cs, file } = await simulatorsWithConfigFile(t)
 
   const migrated = await spacelink(['--config', file, 'migrate'])
   t.equal(migrated.code, 0, migrated.stderr)

@@ -5,28 +5,15 @@
  */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { demoConfigFor } from '../../src/demo/demo-config.js'
-import { startCollectionSpaceSimulator } from '../../src/simulators/collectionspace/index.js'
-import { startResourceSpaceSimulator } from '../../src/simulators/resourcespace/index.js'
 import { openStore } from '../../src/store/index.js'
 import { assertNoOrphans } from '../helpers/cs-invariants.js'
-import { exampleEnv, root, spacelink, tempDir } from '../helpers/cli.js'
+import { exampleEnv, root, simulatorsWithConfigFile, spacelink } from '../helpers/cli.js'
 import { artCandidates, artPushed, rsidOfMedia } from '../helpers/sync-expectations.js'
 
 t.test('SIGTERM during a sync: in-flight pushes finish, the run is recorded as interrupted, the next run finishes the rest once', async t => {
-  const rs = await startResourceSpaceSimulator()
-  t.teardown(() => rs.close())
-  const cs = await startCollectionSpaceSimulator()
-  t.teardown(() => cs.close())
-  const dir = await tempDir(t)
-  const databaseUrl = `sqlite:${join(dir, 'spacelink.db')}`
-  const config = demoConfigFor({ rs, cs }, { publicUrl: 'http://spacelink.test', databaseUrl })
-  const file = join(dir, 'spacelink.json')
-  await writeFile(file, JSON.stringify(config))
+  const { cs, file, databaseUrl } = await simulatorsWithConfigFile(t)
   t.equal((await spacelink(['--config', file, 'migrate'])).code, 0)
 
   // The first push finishes; the next ones wait at POST /media until the signal has been sent, so the

@@ -3,10 +3,13 @@
  * with its exit code, stdout and stderr, and no configuration leaking in from the test's environment.
  */
 import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
+import { demoConfigFor } from '../../src/demo/demo-config.js'
+import { startCollectionSpaceSimulator, type CsSimulator } from '../../src/simulators/collectionspace/index.js'
+import { startResourceSpaceSimulator, type RsSimulator } from '../../src/simulators/resourcespace/index.js'
 
 export const root = join(import.meta.dirname, '..', '..')
 
@@ -60,4 +63,17 @@ export async function tempDir (t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'spacelink-cli-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   return dir
+}
+
+/** The RS and CS simulators with the sample museum, and a configuration file pointing the CLI at them (SQLite in a temp dir). */
+export async function simulatorsWithConfigFile (t: Test): Promise<{ rs: RsSimulator, cs: CsSimulator, file: string, databaseUrl: string }> {
+  const rs = await startResourceSpaceSimulator()
+  t.teardown(() => rs.close())
+  const cs = await startCollectionSpaceSimulator()
+  t.teardown(() => cs.close())
+  const dir = await tempDir(t)
+  const databaseUrl = `sqlite:${join(dir, 'spacelink.db')}`
+  const file = join(dir, 'spacelink.json')
+  await writeFile(file, JSON.stringify(demoConfigFor({ rs, cs }, { publicUrl: 'http://spacelink.test', databaseUrl })))
+  return { rs, cs, file, databaseUrl }
 }
