@@ -3,7 +3,7 @@
  * field diff table, the list of CS candidates, a hidden-field POST button, and dates as people read them.
  */
 import type { CsObjectRef } from '../actions/types.js'
-import { html, type SafeHtml } from './html.js'
+import { html, type HtmlValue, type SafeHtml } from './html.js'
 import { wordsFor } from './words.js'
 
 /** `2026-11-21 14:02 UTC`: minute precision, one clock for everyone (as in the RS status sentences). */
@@ -12,12 +12,22 @@ export function when (iso: string | null | undefined): string {
   return `${iso.slice(0, 16).replace('T', ' ')} UTC`
 }
 
+/** A message without its leading `outcome: ` (the outcome is shown beside it as a badge). */
+export function sentenceOf (outcome: string | null, message: string): string {
+  return outcome !== null && message.startsWith(`${outcome}: `) ? message.slice(outcome.length + 2) : message
+}
+
+/** The outcome word as a badge, red when it is a failure. */
+export function badge (outcome: string | null, text: HtmlValue = outcome ?? 'error'): SafeHtml {
+  return html`<span class="badge${wordsFor(outcome).tone === 'problem' ? ' problem' : ''}">${text}</span>`
+}
+
 /** The outcome in a registrar's words, the outcome word itself, the sentence, and what to do next. */
 export function outcomeBox (outcome: string | null, sentence: string | null, extra?: SafeHtml): SafeHtml {
   const words = wordsFor(outcome)
   const tone = words.tone === 'ok' ? '' : ` ${words.tone}`
   return html`<section class="outcome${tone}" aria-labelledby="outcome-headline">
-<p id="outcome-headline"><span class="word">${words.headline}</span> <span class="badge${words.tone === 'problem' ? ' problem' : ''}">${outcome ?? 'error'}</span></p>
+<p id="outcome-headline"><span class="word">${words.headline}</span> ${badge(outcome)}</p>
 ${sentence === null || sentence === '' ? '' : html`<p>${sentence}</p>`}
 ${extra}
 ${words.next === undefined ? '' : html`<p><span class="next">What to do next:</span> ${words.next}</p>`}

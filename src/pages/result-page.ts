@@ -7,7 +7,7 @@
 import type { ActionResult, FieldChange } from '../actions/types.js'
 import type { Config } from '../config/schema.js'
 import { fieldLabel } from './field-labels.js'
-import { candidateList, diffTable, outcomeBox, type DiffRow } from './fragments.js'
+import { badge, candidateList, diffTable, outcomeBox, sentenceOf, type DiffRow } from './fragments.js'
 import { html, type SafeHtml } from './html.js'
 import { renderPage, type Chrome } from './layout.js'
 import { actionLabels, wordsFor } from './words.js'
@@ -21,7 +21,7 @@ export interface ResultLinks {
 
 export function resultPage (config: Config, result: ActionResult, links: ResultLinks, chrome: Chrome = {}): string {
   const label = actionLabels[result.queryType]
-  const sentence = result.message.startsWith(`${result.outcome}: `) ? result.message.slice(result.outcome.length + 2) : result.message
+  const sentence = sentenceOf(result.outcome, result.message)
   return renderPage(`${wordsFor(result.outcome).headline} · ${label}`, html`<h1>${label}</h1>
 <p class="muted">ResourceSpace resource ${result.rsid}${result.accessionNumber === undefined ? '' : `, accession number ${result.accessionNumber}`}${result.instance === null ? '' : `, CollectionSpace ${result.instance}`}</p>
 ${outcomeBox(result.outcome, (result.candidates ?? []).length > 0 ? null : sentence, candidateList(result.accessionNumber, result.candidates ?? []))}
@@ -57,5 +57,5 @@ function members (result: ActionResult): SafeHtml {
   const list = result.members ?? []
   if (list.length === 0) return html``
   return html`<h2>The other resources of the group</h2>
-<ul>${list.map(m => html`<li>Resource ${m.rsid}: <span class="badge${wordsFor(m.outcome).tone === 'problem' ? ' problem' : ''}">${m.outcome}</span> ${m.message.startsWith(`${m.outcome}: `) ? m.message.slice(m.outcome.length + 2) : m.message}</li>`)}</ul>`
+<ul>${list.map(m => html`<li>Resource ${m.rsid}: ${badge(m.outcome)} ${sentenceOf(m.outcome, m.message)}</li>`)}</ul>`
 }

@@ -6,12 +6,12 @@
  */
 import type { AttentionItem, AttentionPage, SyncRunRow, TransactionRow } from '../store/index.js'
 import { outcomes, queryTypes } from '../vocabulary.js'
-import { postButton, when } from './fragments.js'
+import { badge, postButton, when } from './fragments.js'
 import { html, type SafeHtml } from './html.js'
 import { renderPage, type Chrome } from './layout.js'
 import { nightChart, type Night } from './night-chart.js'
 import type { StatusFilters } from './status-filters.js'
-import { actionLabels, callerWords, outcomeLabel, wordsFor } from './words.js'
+import { actionLabel, actionLabels, callerWords, outcomeLabel, wordsFor } from './words.js'
 
 export interface StatusUrls {
   /** The status page itself (`/`). */
@@ -62,7 +62,7 @@ ${words.next === undefined ? '' : html`<p class="small">${words.next}</p>`}
 <tr>
 <th scope="row" data-label="Resource"><a href="${v.urls.resource(item.rsid)}">Resource ${item.rsid}</a>${item.instance === null ? '' : html` <span class="muted small">(${item.instance})</span>`}</th>
 <td data-label="Accession number">${item.accessionNumber ?? html`<span class="muted">—</span>`}</td>
-<td data-label="Last action">${actionLabels[item.queryType as keyof typeof actionLabels] ?? item.queryType}, ${callerWords(item.caller)}, ${when(item.startedAt)}</td>
+<td data-label="Last action">${actionLabel(item.queryType)}, ${callerWords(item.caller)}, ${when(item.startedAt)}</td>
 <td data-label="What happened">${item.message ?? ''}</td>
 <td data-label="">${postButton(v.urls.callback, {
       rsid: String(item.rsid),
@@ -107,8 +107,8 @@ ${v.recent.items.length === 0
 <tr>
 <td data-label="When">${when(t.startedAt)}</td>
 <th scope="row" data-label="Resource"><a href="${v.urls.resource(t.rsid)}">${t.rsid}</a>${t.accessionNumber === null ? '' : html` <span class="muted small">${t.accessionNumber}</span>`}</th>
-<td data-label="Action">${actionLabels[t.queryType as keyof typeof actionLabels] ?? t.queryType}${t.dryRun ? ' (dry run)' : ''}${t.instance === null ? '' : html` <span class="muted small">(${t.instance})</span>`}</td>
-<td data-label="Outcome"><span class="badge${wordsFor(t.outcome).tone === 'problem' ? ' problem' : ''}">${t.finishedAt === null ? 'running' : outcomeLabel(t.outcome)}</span></td>
+<td data-label="Action">${actionLabel(t.queryType)}${t.dryRun ? ' (dry run)' : ''}${t.instance === null ? '' : html` <span class="muted small">(${t.instance})</span>`}</td>
+<td data-label="Outcome">${badge(t.outcome, t.finishedAt === null ? 'running' : outcomeLabel(t.outcome))}</td>
 <td data-label="Who">${callerWords(t.caller)}</td>
 <td data-label="Details"><a href="${v.urls.transaction(t.id)}">Details<span class="vh"> of the ${when(t.startedAt)} action on resource ${t.rsid}</span></a></td>
 </tr>`)}
@@ -139,7 +139,7 @@ ${v.runs.length === 0
 <td data-label="Instance">${r.instance}</td>
 <td data-label="Status">${r.status}${r.finishedAt === null ? '' : html` <span class="muted small">until ${when(r.finishedAt)}</span>`}${r.error === null ? '' : html`<br><span class="small">${r.error}</span>`}</td>
 <td data-label="Items">${items}${r.total === null ? '' : ` of ${r.total}`}</td>
-<td data-label="Outcomes">${counts.length === 0 ? html`<span class="muted">none</span>` : counts.map(([o, n]) => html`<span class="badge${wordsFor(o).tone === 'problem' ? ' problem' : ''}">${n} ${o}</span> `)}</td>
+<td data-label="Outcomes">${counts.length === 0 ? html`<span class="muted">none</span>` : counts.map(([o, n]) => html`${badge(o, `${n} ${o}`)} `)}</td>
 </tr>`
       })}
 </tbody></table></div>`}

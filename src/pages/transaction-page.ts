@@ -6,10 +6,10 @@
 import type { Config } from '../config/schema.js'
 import type { TransactionRow } from '../store/index.js'
 import { fieldLabel } from './field-labels.js'
-import { diffTable, outcomeBox, postButton, when } from './fragments.js'
+import { diffTable, outcomeBox, postButton, sentenceOf, when } from './fragments.js'
 import { html, type SafeHtml } from './html.js'
 import { renderPage, type Chrome } from './layout.js'
-import { actionLabels, callerWords } from './words.js'
+import { actionLabel, callerWords } from './words.js'
 
 export interface TransactionView {
   config: Config
@@ -25,8 +25,8 @@ export interface TransactionView {
 
 export function transactionPage (v: TransactionView): string {
   const t = v.transaction
-  const label = actionLabels[t.queryType as keyof typeof actionLabels] ?? t.queryType
-  const sentence = t.message === null ? null : t.outcome !== null && t.message.startsWith(`${t.outcome}: `) ? t.message.slice(t.outcome.length + 2) : t.message
+  const label = actionLabel(t.queryType)
+  const sentence = t.message === null ? null : sentenceOf(t.outcome, t.message)
   return renderPage(`${label} · resource ${t.rsid}`, html`<p class="small"><a href="${v.urls.status}">← Status page</a></p>
 <h1>${label} <span class="muted">for resource ${t.rsid}</span></h1>
 ${t.finishedAt === null ? html`<section class="outcome info"><p><span class="word">Still running</span></p></section>` : outcomeBox(t.outcome, sentence)}
@@ -50,7 +50,7 @@ function buttons (v: TransactionView): SafeHtml {
   const common = { rsid: String(t.rsid), instance: t.instance ?? undefined, _csrf: v.csrf }
   if (!v.retryable && !v.revertable) return html``
   return html`<div class="actions">
-${v.retryable ? postButton(v.urls.callback, { ...common, query_type: t.queryType }, `Press “${actionLabels[t.queryType as keyof typeof actionLabels] ?? t.queryType}” again`) : ''}
+${v.retryable ? postButton(v.urls.callback, { ...common, query_type: t.queryType }, `Press “${actionLabel(t.queryType)}” again`) : ''}
 ${v.revertable ? postButton(v.urls.callback, { ...common, query_type: 'revert', transaction: t.id }, 'Revert: put the earlier values back', { secondary: true, describedBy: 'revert-help' }) : ''}
 </div>
 ${v.revertable ? html`<p id="revert-help" class="small muted">Revert restores the metadata fields below to their values before this action, unless someone changed them since.</p>` : ''}`

@@ -14,6 +14,11 @@ export const actionLabels: Record<QueryType, string> = {
   revert: 'Undo an earlier metadata change'
 }
 
+/** The label of a query type as the store holds it (a string), itself when it is none spacelink knows. */
+export function actionLabel (queryType: string): string {
+  return Object.hasOwn(actionLabels, queryType) ? actionLabels[queryType as QueryType] : queryType
+}
+
 /** What the button will do, said before it is pressed. */
 export const actionPromises: Record<QueryType, string> = {
   'validate-cspace-id': 'spacelink looks the accession number up in CollectionSpace and writes what it found into the resource’s status and CollectionSpace record fields.',
