@@ -12,6 +12,7 @@ import { chooseSize, isDerivativeProblem } from '../push/derivative.js'
 import type { Services } from './context.js'
 import { mappedMetadata } from './metadata.js'
 import { accessionNumberOf, chooseInstance, matchObject, recordUrl, type EarlyOutcome, type Resolved } from './resolve.js'
+import { revertPlan } from './revert-plan.js'
 import { RsWriter } from './rs-writer.js'
 import type { ActionRequest, CsObjectRef, RefusedValue } from './types.js'
 
@@ -49,7 +50,7 @@ export interface ActionPreview {
   /** push-resource-group: the group's value and its members. */
   group?: { value: string, members: number[] }
   /** revert: the transaction whose writes would be undone. */
-  revert?: { transactionId: string, found: boolean }
+  revert?: { transactionId: string, found: boolean, /** Fields changed in RS since the transaction: the press answers `conflict`. */ changedSince?: string[] }
   /** Why the preview is incomplete (RS or CS did not answer): the button may still work. */
   unavailable?: string
 }
@@ -166,21 +167,18 @@ async function plannedDerivative (
   }
 }
 
-/** revert: the metadata writes of the earlier transaction, each back to the value it replaced. */
+/** revert: what the press would do, from the same plan the action follows (a field changed since is a conflict). */
 async function planRevert (services: Services, req: PreviewRequest, fields: FieldValue[], preview: ActionPreview): Promise<void> {
   const id = req.transaction ?? ''
   const target = id === '' ? undefined : await services.store.transactions.get(id)
   preview.revert = { transactionId: id, found: target !== undefined && target.rsid === req.rsid }
   if (target === undefined || target.rsid !== req.rsid) return
-  const { fields: owned } = services.config.resourcespace
-  const ownedRefs = [owned.status, owned.cspaceUrl, owned.synced]
-  const seen = new Set<string>()
-  for (const w of target.rsWrites) {
-    if (w.writtenAt === null || seen.has(w.field) || ownedRefs.some(ref => isField({ ref: w.fieldRef ?? -1, name: w.field }, ref))) continue
-    seen.add(w.field)
-    const field = fields.find(f => isField(f, w.fieldRef ?? w.field))
-    preview.writes.push({ field: w.field, title: field?.title || (w.title ?? w.field), current: (field?.value ?? '').trim(), value: w.previous })
+  const { pending, changedSince } = revertPlan(services.config.resourcespace.fields, target.rsWrites, fields)
+  if (changedSince.length > 0) {
+    preview.revert.changedSince = changedSince.map(e => e.title ?? e.field)
+    return
   }
+  preview.writes.push(...pending.map(e => ({ field: e.field, title: e.title ?? e.field, current: e.current, value: e.previous })))
 }
 
 function ownedWrite (ref: FieldRef, fields: FieldValue[], value: string): PlannedWrite | undefined {

@@ -86,8 +86,12 @@ ${outcomeBox(p.early.outcome, null, candidateList(p.early.accessionNumber, p.ear
 }
 
 function revertPart (p: ActionPreview): SafeHtml {
-  if (p.revert === undefined || p.revert.found) return html``
-  return html`<section class="outcome problem"><p><span class="word">spacelink has no transaction ${p.revert.transactionId} for this resource.</span></p><p>Check the link; pressing the button will only report this.</p></section>`
+  if (p.revert === undefined) return html``
+  if (!p.revert.found) {
+    return html`<section class="outcome problem"><p><span class="word">spacelink has no transaction ${p.revert.transactionId} for this resource.</span></p><p>Check the link; pressing the button will only report this.</p></section>`
+  }
+  if (p.revert.changedSince === undefined) return html``
+  return html`<section class="outcome problem"><p><span class="word">Nothing can be put back: ${p.revert.changedSince.join(', ')} changed in ResourceSpace since transaction ${p.revert.transactionId}.</span></p><p>Putting the earlier values back would overwrite that edit; pressing the button will only report this.</p></section>`
 }
 
 function changesPart (v: ConfirmView): SafeHtml {

@@ -3,7 +3,7 @@
  * the resources that need attention, one page of recent actions, and the recent sync runs with the items
  * per night they worked on.
  */
-import { isField } from '../clients/rs-fields.js'
+import { revertableWrites } from '../actions/revert-plan.js'
 import type { Config } from '../config/schema.js'
 import { standingQueryTypes, type AttentionPage, type Store, type SyncRunRow, type TransactionRow } from '../store/index.js'
 import { itemsPerNight, type Night } from './night-chart.js'
@@ -33,8 +33,7 @@ export async function loadStatus (store: Store, filters: StatusFilters, now: Dat
 /** A transaction's writes a revert would undo: metadata written into RS (spacelink's own fields are rewritten by every action). */
 export function revertable (config: Config, t: TransactionRow): boolean {
   if (t.dryRun || t.queryType === 'status') return false
-  const { status, cspaceUrl, synced } = config.resourcespace.fields
-  return t.rsWrites.some(w => w.writtenAt !== null && ![status, cspaceUrl, synced].some(ref => isField({ ref: w.fieldRef ?? -1, name: w.field }, ref)))
+  return revertableWrites(config.resourcespace.fields, t.rsWrites).length > 0
 }
 
 /** A transaction whose action may be pressed again from its page: one that says where the resource stands. */

@@ -88,6 +88,32 @@ t.test('the confirmation page names what would go wrong before the press', async
   t.equal(h.rs.state().writes.length, writes, 'none of these pages wrote into RS')
 })
 
+t.test('the revert confirmation promises what the press does: fields to put back, and a conflict when one was edited since', async t => {
+  const h = await startHarness(t)
+  const page = async (tx: string): Promise<string> =>
+    (await h.app.inject({ method: 'GET', url: `/api/v1/callback?rsid=2&query_type=revert&transaction=${tx}&key=${h.keys.button}`, headers: { accept: browser } })).body
+  const press = async (tx: string): Promise<string> =>
+    (await h.app.inject({ method: 'POST', url: `/api/v1/callback?rsid=2&query_type=revert&transaction=${tx}`, headers: { 'x-api-key': h.keys.button, accept: 'application/json' } })).json().outcome
+  const retrieve = async (): Promise<string> =>
+    (await h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=2&query_type=retrieve-metadata', headers: { 'x-api-key': h.keys.button, accept: 'application/json' } })).json().transaction
+
+  h.editRsField(2, 'title', 'Working title')
+  const first = await retrieve()
+  const clean = await page(first)
+  t.match(clean, /Fields put back/)
+  t.match(clean, /Working title/, 'the title goes back to what the registrar had')
+  t.notMatch(clean, /Nothing can be put back/)
+
+  h.editRsField(2, 'title', 'Edited by a registrar')
+  const conflicted = await page(first)
+  t.match(conflicted, /Nothing can be put back: Title changed in ResourceSpace since transaction/)
+  t.notMatch(conflicted, /Fields put back/, 'no field is offered for a revert the press will refuse')
+  const writes = h.rs.state().writes.length
+  t.equal(await press(first), 'conflict', 'and the press refuses, as the page said')
+  t.equal(h.rsField(2, 8), 'Edited by a registrar')
+  t.ok(h.rs.state().writes.length - writes <= 1, 'only the status sentence was written')
+})
+
 t.test('buttons: a cookie-only caller needs the form token; a present token is always checked', async t => {
   const h = await startHarness(t)
   const { cookie, csrf } = await signIn(h)

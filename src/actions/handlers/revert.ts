@@ -6,10 +6,10 @@
  * says exactly what was and was not restored, and a second revert answers `unchanged`.
  */
 import { SpacelinkError } from '../../errors.js'
-import { isField } from '../../clients/rs-fields.js'
 import type { ActionContext } from '../context.js'
 import { fieldNames } from '../metadata.js'
 import { loadResource } from '../resolve.js'
+import { revertPlan } from '../revert-plan.js'
 import type { FieldChange, HandlerResult } from '../types.js'
 
 export async function revert (ctx: ActionContext): Promise<HandlerResult> {
@@ -22,22 +22,9 @@ export async function revert (ctx: ActionContext): Promise<HandlerResult> {
     throw new SpacelinkError('TRANSACTION_NOT_FOUND', 404, 'Unknown transaction', `no transaction ${id} for resource ${ctx.req.rsid}`)
   }
   const loaded = await loadResource(ctx)
-  // Only metadata is reverted: the fields spacelink owns (status, CS URL, synced) are rewritten by every action.
-  const { fields } = ctx.services.config.resourcespace
-  const owned = [fields.status, fields.cspaceUrl, fields.synced]
-  const metadata = target.rsWrites.filter(w => w.writtenAt !== null && !owned.some(ref => isField({ ref: w.fieldRef ?? -1, name: w.field }, ref)))
-  const now = (w: { field: string, fieldRef: number | null }): string => (loaded.fields.find(f => isField(f, w.fieldRef ?? w.field))?.value ?? '').trim()
-  // One entry per field: the value before its first write, and the value its last write left.
-  const byField = new Map<string, { field: string, fieldRef: number | null, previous: string, value: string }>()
-  for (const w of metadata) {
-    const seen = byField.get(w.field)
-    if (seen === undefined) byField.set(w.field, { field: w.field, fieldRef: w.fieldRef, previous: w.previous, value: w.value })
-    else seen.value = w.value
-  }
-  // A field already back at its earlier value needs nothing.
-  const pending = [...byField.values()].filter(w => now(w) !== w.previous.trim())
-  const titled = (w: { field: string, fieldRef: number | null }): string | undefined => loaded.fields.find(f => isField(f, w.fieldRef ?? w.field))?.title
-  const changedSince = pending.filter(w => now(w) !== w.value.trim()).map(w => ({ ...w, ...(titled(w) === undefined ? {} : { title: titled(w) }) }))
+  const plan = revertPlan(ctx.services.config.resourcespace.fields, target.rsWrites, loaded.fields)
+  const { pending } = plan
+  const changedSince = plan.changedSince.map(({ current: _, ...change }) => change)
   if (changedSince.length > 0) {
     const detail = `not reverted: ${fieldNames(changedSince)} changed in RS since transaction ${id}`
     await ctx.writer.commit({ instance: target.instance, outcome: 'conflict', detail })
