@@ -132,9 +132,23 @@ export async function inBackground<T> (work: () => Promise<T>): Promise<T> {
   return await priorityOf.run('background', work)
 }
 
-/** 429 Too Many Requests and 503 Service Unavailable: the upstream asks for fewer calls at once. */
+/**
+ * 429 Too Many Requests and 503 Service Unavailable: the upstream asks for fewer calls at once. So do 502
+ * and 504 from the proxy in front of it: nginx answers 502 when PHP-FPM's listen backlog is full (connect
+ * fails with EAGAIN) and 504 when a call waited in it past `fastcgi_read_timeout`.
+ */
 export function isOverloadStatus (status: number): boolean {
-  return status === 429 || status === 503
+  return status === 429 || status === 502 || status === 503 || status === 504
+}
+
+/**
+ * What an answer tells the limit: an overload, or a latency when the upstream did the work. Other errors
+ * (401, 404, 500) tell it nothing: they come back fast and would pull the operation's baseline down, so
+ * that every good answer after them looked like queueing.
+ */
+function answered (req: UpstreamRequest, ms: number, status: number): LimitSample | undefined {
+  if (isOverloadStatus(status)) return { operation: req.operation, ms, overloaded: true }
+  return status < 400 ? { operation: req.operation, ms, overloaded: false } : undefined
 }
 
 export interface TextResponse {
@@ -156,7 +170,7 @@ export async function requestText (dispatcher: Dispatcher, req: UpstreamRequest)
     statusCode = res.statusCode
     const text = await readLimited(res.body, req.maxBodyBytes ?? 32 * 1024 * 1024)
     const ms = elapsed(started)
-    slot?.release({ operation: req.operation, ms, overloaded: isOverloadStatus(statusCode) })
+    slot?.release(answered(req, ms, statusCode))
     recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: statusCode, ms })
     return { statusCode, headers: res.headers, text }
   } catch (err) {
@@ -185,7 +199,7 @@ export async function requestStream (dispatcher: Dispatcher, req: UpstreamReques
     const res = await send(dispatcher, req)
     const ms = elapsed(started)
     // The place is given back at the answer's headers: the body streams on while its reader (a CS upload) waits for others.
-    slot?.release({ operation: req.operation, ms, overloaded: isOverloadStatus(res.statusCode) })
+    slot?.release(answered(req, ms, res.statusCode))
     recordUpstreamCall({ system: req.system, operation: req.operation, method: req.method, status: res.statusCode, ms })
     if (res.statusCode >= 400) {
       const text = await readLimited(res.body, 64 * 1024).catch(() => '')

@@ -252,7 +252,7 @@ export const SyncSchema = closedObject({
   maxConcurrency: Type.Integer({
     minimum: 1,
     default: 32,
-    description: 'Ceiling of the adaptive width per upstream (RS, each CS instance): it widens while latency stays flat and narrows when latency rises or the upstream answers 429/503; equal to concurrency (or below it) keeps the width fixed'
+    description: 'Ceiling of the adaptive width per upstream (RS, each CS instance): it widens while latency stays flat and narrows when latency rises or the upstream answers 429/503 (or its proxy 502/504); equal to concurrency (or below it) keeps the width fixed'
   }),
   pageSize: Type.Integer({ minimum: 1, default: 200, description: 'Resources asked of RS per search page' }),
   retries: Type.Integer({ minimum: 0, default: 3, description: 'Retries of a failed retryable upstream call' }),

@@ -155,10 +155,9 @@ export async function runSync (services: Services, instanceName: string, opts: S
   })
   const width = followWidths(services, instanceName, options)
   let widths: RunWidths | undefined
-  let widthsTaken = false
+  // Taken once (the catch below may finish a run whose first finish failed): stop() puts limits back.
   const finishWidths = (): Record<string, unknown> => {
-    if (!widthsTaken) widths = width.stop()
-    widthsTaken = true
+    widths ??= width.stop()
     return widths === undefined ? options : { ...options, widths }
   }
   let done = 0

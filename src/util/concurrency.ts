@@ -22,13 +22,17 @@ export async function forEachBounded<T> (items: AsyncIterable<T>, concurrency: n
   }
   let exhausted = false
   let workers = 0
-  const running: Array<Promise<void>> = []
+  let allDone = (): void => {}
+  const finished = new Promise<void>(resolve => { allDone = resolve })
   function spawn (): void {
     while (!exhausted && failure === undefined && workers < Math.max(1, width())) {
       workers++
-      running.push(worker())
+      // A worker keeps its own failures (in `failure`): its promise never rejects.
+      worker().catch(() => {})
     }
   }
+  // A worker ends when the items run out, after a failure, or when the width fell below the workers;
+  // the last one to end (there is always one left until then: the width is at least 1) ends the whole.
   async function worker (): Promise<void> {
     try {
       while (failure === undefined) {
@@ -42,18 +46,14 @@ export async function forEachBounded<T> (items: AsyncIterable<T>, concurrency: n
         if (workers > Math.max(1, width())) return
         spawn()
       }
+    } catch (error) {
+      failure ??= { error }
     } finally {
-      workers--
+      if (--workers === 0) allDone()
     }
   }
   spawn()
-  // Workers spawned while others run join the list; wait until no more were added.
-  let settled = 0
-  while (settled < running.length) {
-    const batch = running.slice(settled)
-    settled = running.length
-    await Promise.all(batch)
-  }
+  await finished
   if (started && failure !== undefined) await iterator.return?.(undefined)
   if (failure !== undefined) throw failure.error
 }

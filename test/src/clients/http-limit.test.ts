@@ -2,6 +2,8 @@ import { Readable } from 'node:stream'
 import t from 'tap'
 import type { Dispatcher } from 'undici'
 import { inBackground, requestStream, requestText, type UpstreamRequest } from '../../../src/clients/http.js'
+import { createUpstreams } from '../../../src/clients/upstreams.js'
+import { demoConfigFor } from '../../../src/demo/demo-config.js'
 import { AdaptiveLimit } from '../../../src/util/adaptive-limit.js'
 
 /** A dispatcher that answers each request when the test says so, with the status it says. */
@@ -75,4 +77,61 @@ t.test('a call that times out narrows the limit like a 503; one refused for anot
   await t.rejects(requestText(failing('UND_ERR_HEADERS_TIMEOUT'), req('/b', limit)), { code: 'UPSTREAM_TIMEOUT' })
   t.equal(limit.limit, 4)
   t.equal(limit.inFlight, 0)
+})
+
+t.test('502 and 504 from the proxy in front narrow the limit too (nginx before a full PHP-FPM)', async t => {
+  const limit = new AdaptiveLimit({ initial: 8, max: 16 })
+  const { dispatcher, answer } = heldDispatcher()
+  const call = requestText(dispatcher, req('/a', limit))
+  await settle()
+  answer(502)
+  await call
+  t.equal(limit.limit, 4)
+  const other = requestText(dispatcher, req('/b', limit))
+  await settle()
+  answer(504)
+  await other
+  t.equal(limit.limit, 2)
+})
+
+t.test('a fast error answer (404, 500) teaches no latency: good answers after it are not taken for queueing', async t => {
+  const limit = new AdaptiveLimit({ initial: 4, max: 8 })
+  // The baseline for update_field: answers of about 200 ms (the held dispatcher answers at once, so these
+  // samples go in directly through a slot, as the HTTP layer hands them).
+  const slot = await limit.acquire()
+  slot.release({ operation: 'update_field', ms: 200, overloaded: false })
+  for (const status of [404, 500, 401]) {
+    const { dispatcher, answer } = heldDispatcher()
+    const call = requestText(dispatcher, req('/fast-error', limit))
+    await settle()
+    answer(status)
+    t.equal((await call).statusCode, status)
+  }
+  // Were the near-instant errors learnt, 200 ms would now be twenty times the baseline and the width would fall.
+  for (let round = 0; round < 3; round++) {
+    const slots = await Promise.all(Array.from({ length: limit.limit }, async () => await limit.acquire()))
+    for (const s of slots) s.release({ operation: 'update_field', ms: 210, overloaded: false })
+  }
+  t.ok(limit.limit >= 4, `not narrowed (width ${limit.limit})`)
+})
+
+t.test('RS and each CS instance have a limit of their own: an RS overload leaves the CS widths alone', async t => {
+  const config = demoConfigFor(
+    { rs: { apiUrl: 'http://rs.test/api/', user: 'u', key: 'k' }, cs: { servicesUrl: 'http://cs.test/cspace-services/' } },
+    { databaseUrl: 'sqlite::memory:' }
+  )
+  const upstreams = createUpstreams(config)
+  t.teardown(upstreams.close)
+  const names = Object.keys(config.instances)
+  t.ok(names.length >= 2, 'the demo has several CS instances')
+  const limits = [upstreams.rs.limit, ...names.map(name => upstreams.cs(name).limit)]
+  t.equal(new Set(limits).size, limits.length, 'one limit each')
+  for (const limit of limits) {
+    t.equal(limit?.limit, config.sync.concurrency)
+    t.equal(limit?.max, Math.max(config.sync.concurrency, config.sync.maxConcurrency))
+  }
+  const slot = await upstreams.rs.limit?.acquire()
+  slot?.release({ operation: 'update_field', ms: 5, overloaded: true })
+  t.ok((upstreams.rs.limit?.limit ?? 0) < config.sync.concurrency, 'RS narrowed')
+  for (const name of names) t.equal(upstreams.cs(name).limit?.limit, config.sync.concurrency, `cs:${name} as it was`)
 })
