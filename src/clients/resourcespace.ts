@@ -74,6 +74,7 @@ export class ResourceSpaceClient {
   private readonly pageSize: number
   private readonly catalog = new FieldCatalog()
   private readonly options = new Map<number, Promise<string[]>>()
+  private typeNames: Promise<Map<number, string>> | undefined
   /** Resource-type sets whose fields were learned from a sample of every type (not asked again). */
   private readonly learnedTypes = new Set<string>()
 
@@ -291,8 +292,19 @@ export class ResourceSpaceClient {
     return answer.filter(isRecord).flatMap(toImageSize)
   }
 
-  /** Resource type names by ref (`get_resource_types`, open to every user), for the pages people read. */
+  /**
+   * Resource type names by ref (`get_resource_types`, open to every user), for the pages people read;
+   * asked once for the client's lifetime (like option lists: types are set up once, not per resource).
+   */
   async getResourceTypes (): Promise<Map<number, string>> {
+    if (this.typeNames === undefined) {
+      this.typeNames = this.loadResourceTypes()
+      this.typeNames.catch(() => { this.typeNames = undefined })
+    }
+    return await this.typeNames
+  }
+
+  private async loadResourceTypes (): Promise<Map<number, string>> {
     const answer = await this.call('get_resource_types', [])
     if (!Array.isArray(answer)) throw unexpected('get_resource_types', answer)
     const names = new Map<number, string>()

@@ -429,3 +429,13 @@ t.test('the API URL gets its trailing slash and loses any query', async (t) => {
   t.equal(sent[0], signedPath('user=spacelink&function=get_system_status&basic=1'))
   t.throws(() => new ResourceSpaceClient({ apiUrl: `${origin}/api/`, user: 'u', key, dispatcher: agent, pageSize: 0 }), /pageSize/)
 })
+
+t.test('resource type names are asked once per client; a failed ask is asked again', async (t) => {
+  const { client, sent, reply } = setup(t)
+  reply('get_resource_types', { statusCode: 500, data: '' }, { statusCode: 500, data: '' }, { statusCode: 500, data: '' })
+  t.equal((await rejection(client.getResourceTypes())).code, 'UPSTREAM_ERROR', 'a failure is reported …')
+  reply('get_resource_types', { data: [{ ref: '1', name: 'Photo' }, { ref: 3, name: 'Film still' }] })
+  t.same([...(await client.getResourceTypes())], [[1, 'Photo'], [3, 'Film still']], '… and not kept: the next page asks again')
+  t.same([...(await client.getResourceTypes())], [[1, 'Photo'], [3, 'Film still']])
+  t.equal(sent.filter(p => functionOf(p) === 'get_resource_types').length, 4, 'three failed tries, then one answer kept for the client\'s lifetime')
+})
