@@ -16,7 +16,7 @@ import type { FieldValue, ResourceSpaceClient } from '../clients/resourcespace.j
 import { isField } from '../clients/rs-fields.js'
 import type { TransactionRepo, UnfinishedWritesRepo } from '../store/index.js'
 import { SpacelinkError } from '../errors.js'
-import { mapLimit } from '../util/concurrency.js'
+import { mapLimit, settleAll } from '../util/concurrency.js'
 import type { Outcome } from '../vocabulary.js'
 import { describe, statusSentence } from './outcome.js'
 import type { FieldChange, RefusedValue } from './types.js'
@@ -134,10 +134,7 @@ export class RsWriter {
       // touches only that field's values (and the resource's modified date), so writes to different
       // fields do not race. All of them settle before the flag, and the flag is written only if
       // every one succeeded: the flag is the commit marker.
-      const settled = await Promise.allSettled(first.map(async change => await this.#write(change)))
-      const failed = settled.find(s => s.status === 'rejected')
-      if (failed !== undefined) throw failed.reason
-      const written = settled.flatMap(s => s.status === 'fulfilled' ? [s.value] : [])
+      const written = await settleAll(first.map(async change => await this.#write(change)))
       if (marker[0] !== undefined) written.push(await this.#write(marker[0]))
       await this.#deps.unfinished.finish(this.#deps.rsid, this.#deps.transactionId)
       return written

@@ -20,6 +20,7 @@ import type { CollectionSpaceClient } from '../clients/collectionspace.js'
 import type { ImageSize, ResourceSpaceClient } from '../clients/resourcespace.js'
 import type { LinkRepo, LinkRow } from '../store/index.js'
 import { identificationKey, mediaFields, type MediaContext } from './media-fields.js'
+import { settleAll } from '../util/concurrency.js'
 import { HashingStream } from './hashing-stream.js'
 import { discard, isDerivativeProblem, openDerivative, type DerivativeProblem, type OpenDerivative } from './derivative.js'
 
@@ -268,12 +269,10 @@ async function createMedia (job: PushJob, link: LinkRow, resuming: boolean): Pro
  * link moves to `relations-created` once both are there.
  */
 async function relateBoth (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow> {
-  const made = await Promise.allSettled([
+  await settleAll([
     link.relationObjectMediaCsid ?? relate(job, link, 'object-media', resuming),
     link.relationMediaObjectCsid ?? relate(job, link, 'media-object', resuming)
   ])
-  const failed = made.find(m => m.status === 'rejected')
-  if (failed !== undefined) throw failed.reason
   return await job.links.update(link.id, { step: 'relations-created' })
 }
 

@@ -12,6 +12,7 @@ import { mappedMetadata, type MetadataChanges } from '../metadata.js'
 import { transferDerivative, type Transfer } from '../push.js'
 import { isEarly, resolveObject, type Resolved } from '../resolve.js'
 import type { HandlerResult } from '../types.js'
+import { settleAll } from '../../util/concurrency.js'
 
 export async function pushResource (ctx: ActionContext): Promise<HandlerResult> {
   const resolved = await resolveObject(ctx, { withSizes: true })
@@ -30,11 +31,7 @@ export async function pushToObject (
   // both run at once; the write set waits for both. Either failing fails the action as before (the
   // metadata's error first): an image pushed meanwhile is recorded done, and the next press or night
   // finds it already pushed and writes the set.
-  const [mapped, moved] = await Promise.allSettled([mappedMetadata(ctx, resolved), transferDerivative(ctx, resolved)])
-  if (mapped.status === 'rejected') throw mapped.reason
-  if (moved.status === 'rejected') throw moved.reason
-  const metadata = mapped.value
-  const transfer = moved.value
+  const [metadata, transfer] = await settleAll([mappedMetadata(ctx, resolved), transferDerivative(ctx, resolved)])
   const own = describeTransfer(ctx, resolved, metadata, transfer)
   const result = sayInstead === undefined ? own : { ...own, ...sayInstead(own) }
   const succeeded = transfer.kind === 'pushed' || transfer.kind === 'already-pushed'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { forEachBounded } from '../../../src/util/concurrency.js'
+import { forEachBounded, settleAll } from '../../../src/util/concurrency.js'
 
 async function * numbers (n: number): AsyncGenerator<number> {
   for (let i = 0; i < n; i++) yield i
@@ -47,4 +47,19 @@ t.test('a width given as a function is followed as it changes: wider starts work
   t.ok(Math.max(...peaks.slice(0, 11)) <= 2, 'at most 2 before the change')
   t.equal(Math.max(...peaks), 6, 'widened to 6')
   t.ok(Math.max(...peaks.slice(50)) <= 1, 'back to one at a time')
+})
+
+t.test('settleAll: every piece of work ends before the first failure in the given order is thrown', async t => {
+  t.same(await settleAll([Promise.resolve(1), Promise.resolve('two')]), [1, 'two'])
+  let slowEnded = false
+  let release = (): void => {}
+  const slow = new Promise<void>(resolve => { release = resolve }).then(() => { slowEnded = true; throw new Error('first in order, last in time') })
+  const fast = Promise.reject(new Error('second in order, first in time'))
+  const settling = settleAll([slow, fast])
+  await new Promise(resolve => setImmediate(resolve))
+  t.notOk(slowEnded, 'the slow work is still running after the fast one failed')
+  release()
+  const err = await settling.then(() => undefined, (e: unknown) => e as Error)
+  t.equal(err?.message, 'first in order, last in time', 'the first failure in the given order, not in time')
+  t.ok(slowEnded, 'the other work had ended when the failure was thrown')
 })
