@@ -133,7 +133,7 @@ export async function concurrencyBench (o: ConcurrencyBenchOptions): Promise<str
   ) + table(
     `(6b) capacity-limited RS: ${o.workers} workers, real RS costs × ${o.rsScale} (a field write ${Math.round(130 * o.rsScale)}–${Math.round(350 * o.rsScale)} ms), ` +
       `beyond capacity queued; CS flat ${o.latencyMs} ms. capacity throughput = workers ÷ RS worker time per item`,
-    ['run', 'N', 'items width start→final (min–max)', 'RS width', 'CS width', 'RS worker ms/item', 'capacity items/s', 'items/s', 'of capacity', 'RS 503s', 'max queued at RS', 'vs sequential'],
+    ['run', 'N', 'items width start→final (min–max)', 'RS width', 'CS width', 'RS worker ms/item', 'capacity items/s', 'items/s', 'of capacity', 'RS 502s (backlog full)', 'max queued at RS', 'vs sequential'],
     capRows
   ) + notes.map(n => `  note: ${n}\n`).join('')
 }

@@ -5,7 +5,7 @@ import { summaryTable } from '../../src/sync/report.js'
 import { startHarness } from '../helpers/harness.js'
 import { artPushed, assertCsConsistent, itemOutcomes, synced } from '../helpers/sync-expectations.js'
 
-t.test('RS answers 503 beyond 3 calls in flight: the RS width narrows, every item is pushed once, CS keeps its own width', async t => {
+t.test('RS answers 502 beyond 3 calls in flight: the RS width narrows, every item is pushed once, CS keeps its own width', async t => {
   // 3 workers and no backlog: a fourth call at once is refused at once (nginx in front of a full PHP-FPM).
   const h = await startHarness(t, { latencyMs: 2, rsOptions: { workers: 3, backlog: 0 } })
   const summary = await runSync(h.app.spacelink, 'art', { concurrency: 8, maxConcurrency: 16 })

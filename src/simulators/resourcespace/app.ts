@@ -46,7 +46,7 @@ export interface RsSimulatorOptions {
    * worker for its latency; the rest queue in arrival order. Default: no limit.
    */
   workers?: number
-  /** With `workers`: calls that may wait; more are answered 503 at once. Default: no bound. */
+  /** With `workers`: calls that may wait; more are answered 502 at once (as nginx does). Default: no bound. */
   backlog?: number
   /** Seed the sample museum (`sample-museum.ts`); default true. */
   seed?: boolean

@@ -2,13 +2,14 @@
  * A fixed number of PHP-FPM-like workers in front of the simulated RS: each API call (and each download's
  * start) holds one worker for its service time; calls beyond the workers wait in line in arrival order,
  * as a real PHP-FPM pool's listen backlog holds them, and are not refused — unless a `backlog` is set and
- * full, when they get 503 at once (what nginx answers when PHP-FPM's backlog overflows). Counts the
+ * full, when they get 502 at once: nginx's connect() to PHP-FPM's socket fails with EAGAIN once the
+ * listen backlog is full, and nginx answers 502 Bad Gateway. Counts the
  * in-flight maxima, so tests can see capacity respected without timing anything.
  */
 
 export interface WorkerPoolOptions {
   workers: number
-  /** Calls that may wait for a worker; more are answered 503. Default: no bound (they all wait). */
+  /** Calls that may wait for a worker; more are answered 502. Default: no bound (they all wait). */
   backlog?: number
 }
 
@@ -23,7 +24,7 @@ export interface WorkerPoolStats {
   /** Calls that had to wait for a worker. */
   waited: number
   served: number
-  /** Calls answered 503 because the backlog was full. */
+  /** Calls answered 502 because the backlog was full. */
   rejected: number
   /** Milliseconds of worker time spent (service times summed): capacity throughput = workers ÷ busyMs per item. */
   busyMs: number
@@ -31,9 +32,9 @@ export interface WorkerPoolStats {
 
 /** The error a full backlog throws: Fastify answers its `statusCode`. */
 export class BacklogFullError extends Error {
-  readonly statusCode = 503
+  readonly statusCode = 502
   constructor () {
-    super('Service Unavailable: every worker is busy and the backlog is full')
+    super('Bad Gateway: every worker is busy and the backlog is full')
   }
 }
 

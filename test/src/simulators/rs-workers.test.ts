@@ -31,7 +31,7 @@ t.test('calls beyond the workers wait in line, in arrival order, and all are ser
   t.match(pool.stats, { workers: 2, busy: 0, queued: 0, maxBusy: 2, maxQueued: 3, waited: 3, served: 5, rejected: 0 })
 })
 
-t.test('with a bounded backlog, calls beyond it are refused with 503 at once', async (t) => {
+t.test('with a bounded backlog, calls beyond it are refused with 502 at once (nginx in front of a full PHP-FPM backlog)', async (t) => {
   const pool = new WorkerPool({ workers: 1, backlog: 1 })
   const gate = deferred()
   const first = pool.run(async () => await gate.promise)
@@ -40,7 +40,7 @@ t.test('with a bounded backlog, calls beyond it are refused with 503 at once', a
   gate.resolve()
   await Promise.all([first, second])
   t.match(pool.stats, { maxBusy: 1, maxQueued: 1, served: 2, rejected: 1 })
-  t.equal(new BacklogFullError().statusCode, 503)
+  t.equal(new BacklogFullError().statusCode, 502)
 })
 
 t.test('the simulator with 3 workers and the real-RS costs serves 12 parallel field writes, never more than 3 at once', async (t) => {
