@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { SpacelinkError } from '../src/errors.js'
-import { apiUrl, rsResourceUrl } from '../src/http/links.js'
+import { apiUrl, rsResourceUrl, signInUrl } from '../src/http/links.js'
 import { prefersHtml } from '../src/http/negotiate.js'
 import { loadStatus, retryable, revertable } from '../src/pages/status-data.js'
 import { parseStatusFilters } from '../src/pages/status-filters.js'
@@ -27,7 +27,7 @@ const status: FastifyPluginAsyncTypebox = async function status (fastify) {
   /** A person who is not signed in goes to the sign-in, and comes back here afterwards. */
   function signInFirst (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
     if (fastify.sessionOf(request) !== undefined) return undefined
-    return reply.redirect(apiUrl(config, `/login?next=${encodeURIComponent(request.url)}`), 303)
+    return reply.redirect(signInUrl(config, request.url), 303)
   }
 
   fastify.get('/', { schema: { hide: true }, config: { htmlErrors: true } }, async function statusOrIndex (request, reply) {

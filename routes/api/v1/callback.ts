@@ -15,7 +15,7 @@ import { respond } from '../../../src/callback/respond.js'
 import { previewAction } from '../../../src/actions/preview.js'
 import { csrfTokenOf } from '../../../src/http/form.js'
 import { problemFromError } from '../../../src/http/problem.js'
-import { apiUrl, rsResourceUrl } from '../../../src/http/links.js'
+import { apiUrl, rsResourceUrl, signInUrl } from '../../../src/http/links.js'
 import { prefersHtml } from '../../../src/http/negotiate.js'
 import { confirmPage } from '../../../src/pages/confirm-page.js'
 import { problemPage } from '../../../src/pages/problem-page.js'
@@ -143,7 +143,7 @@ const callback: FastifyPluginAsyncTypebox = async function callback (fastify) {
     const links = {
       ...(rsid === undefined ? {} : { resource: rsResourceUrl(config, rsid) }),
       // Without any credential, a person may sign in to the status page and come back signed in.
-      ...(body.status === 401 && !explicitCredentials(request) ? { login: apiUrl(config, `/login?next=${encodeURIComponent(request.url)}`) } : {})
+      ...(body.status === 401 && !explicitCredentials(request) ? { login: signInUrl(config, request.url) } : {})
     }
     return reply.sendPage(problemPage(body.title, body.detail ?? body.title, links, fastify.chromeOf(request, reply)), { status: body.status })
   }
