@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import t from 'tap'
 import type { Dispatcher } from 'undici'
-import { inBackground, requestStream, requestText, type UpstreamRequest } from '../../../src/clients/http.js'
+import { inBackground, requestStream, requestText, type TextResponse, type UpstreamRequest } from '../../../src/clients/http.js'
 import { createUpstreams } from '../../../src/clients/upstreams.js'
 import { demoConfigFor } from '../../../src/demo/demo-config.js'
 import { AdaptiveLimit } from '../../../src/util/adaptive-limit.js'
@@ -45,18 +45,21 @@ t.test('a button\'s call waiting for a full upstream goes before the nightly run
   t.equal(limit.inFlight, 0)
 })
 
-t.test('503 and 429 answers narrow the upstream\'s limit; a stream gives its place back at the headers', async t => {
-  const limit = new AdaptiveLimit({ initial: 8, max: 16 })
+/** One call through `limit`, answered with `status`. */
+async function answeredWith (limit: AdaptiveLimit, status: number): Promise<TextResponse> {
   const { dispatcher, answer } = heldDispatcher()
   const call = requestText(dispatcher, req('/a', limit))
   await settle()
-  answer(503)
-  t.equal((await call).statusCode, 503)
+  answer(status)
+  return await call
+}
+
+t.test('503 and 429 answers narrow the upstream\'s limit; a stream gives its place back at the headers', async t => {
+  const limit = new AdaptiveLimit({ initial: 8, max: 16 })
+  const { dispatcher, answer } = heldDispatcher()
+  t.equal((await answeredWith(limit, 503)).statusCode, 503)
   t.equal(limit.limit, 4)
-  const other = requestText(dispatcher, req('/b', limit))
-  await settle()
-  answer(429)
-  await other
+  await answeredWith(limit, 429)
   t.equal(limit.limit, 2)
   const stream = requestStream(dispatcher, { ...req('/download', limit), operation: 'download' })
   await settle()
@@ -81,16 +84,9 @@ t.test('a call that times out narrows the limit like a 503; one refused for anot
 
 t.test('502 and 504 from the proxy in front narrow the limit too (nginx before a full PHP-FPM)', async t => {
   const limit = new AdaptiveLimit({ initial: 8, max: 16 })
-  const { dispatcher, answer } = heldDispatcher()
-  const call = requestText(dispatcher, req('/a', limit))
-  await settle()
-  answer(502)
-  await call
+  await answeredWith(limit, 502)
   t.equal(limit.limit, 4)
-  const other = requestText(dispatcher, req('/b', limit))
-  await settle()
-  answer(504)
-  await other
+  await answeredWith(limit, 504)
   t.equal(limit.limit, 2)
 })
 
