@@ -210,7 +210,7 @@ function readOnlyWriter (services: Services, rsid: number, fields: FieldValue[])
     owned: services.config.resourcespace.fields,
     loaded: () => fields,
     rs: { updateField: refuse, refusal: async (field, value) => await services.rs.refusal(field, value) },
-    transactions: { recordRsWrites: refuse, markRsWriteDone: refuse },
+    transactions: { recordRsWrites: refuse, markRsWritesDone: refuse },
     unfinished: { begin: refuse, finish: refuse },
     log: services.log,
     now: services.now

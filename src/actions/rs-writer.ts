@@ -16,7 +16,7 @@ import type { FieldValue, ResourceSpaceClient } from '../clients/resourcespace.j
 import { isField } from '../clients/rs-fields.js'
 import type { TransactionRepo, UnfinishedWritesRepo } from '../store/index.js'
 import { SpacelinkError } from '../errors.js'
-import { mapLimit, settleAll } from '../util/concurrency.js'
+import { mapLimit } from '../util/concurrency.js'
 import type { Outcome } from '../vocabulary.js'
 import { describe, statusSentence } from './outcome.js'
 import type { FieldChange, RefusedValue } from './types.js'
@@ -51,7 +51,7 @@ export interface RsWriterDeps {
   /** The resource's field values as last read (undefined before the resource was read). */
   loaded: () => FieldValue[] | undefined
   rs: Pick<ResourceSpaceClient, 'updateField' | 'refusal'>
-  transactions: Pick<TransactionRepo, 'recordRsWrites' | 'markRsWriteDone'>
+  transactions: Pick<TransactionRepo, 'recordRsWrites' | 'markRsWritesDone'>
   unfinished: Pick<UnfinishedWritesRepo, 'begin' | 'finish'>
   log: Pick<Logger, 'info' | 'warn'>
   now: () => Date
@@ -121,7 +121,7 @@ export class RsWriter {
       ])]
       const marker = set.synced === undefined ? [] : this.#owned([[this.#deps.owned.synced, set.synced]])
       if (first.length + marker.length === 0) return []
-      await this.#record([...first, ...marker])
+      const positions = await this.#record([...first, ...marker])
       await this.#deps.unfinished.begin(this.#deps.rsid, set.instance, this.#deps.transactionId)
       if (this.#answered) {
         this.#deps.log.info(
@@ -134,8 +134,8 @@ export class RsWriter {
       // touches only that field's values (and the resource's modified date), so writes to different
       // fields do not race. All of them settle before the flag, and the flag is written only if
       // every one succeeded: the flag is the commit marker.
-      const written = await settleAll(first.map(async change => await this.#write(change)))
-      if (marker[0] !== undefined) written.push(await this.#write(marker[0]))
+      const written = await this.#write(first, positions.slice(0, first.length))
+      written.push(...await this.#write(marker, positions.slice(first.length)))
       await this.#deps.unfinished.finish(this.#deps.rsid, this.#deps.transactionId)
       return written
     })
@@ -153,9 +153,9 @@ export class RsWriter {
       if (this.#deps.dryRun) return true
       const [status] = this.#owned([[this.#deps.owned.status, statusSentence(describe('in-progress', detail), this.#deps.now())]])
       if (status === undefined) return true
-      await this.#record([status])
+      const positions = await this.#record([status])
       try {
-        await this.#write(status)
+        await this.#write([status], positions)
       } catch (err) {
         this.#deps.log.warn({ err }, 'could not tell RS that the action continues in the background')
       }
@@ -178,21 +178,37 @@ export class RsWriter {
     })
   }
 
-  async #record (changes: FieldChange[]): Promise<void> {
+  /** Stores the writes with the transaction before they are made; returns their positions in its list. */
+  async #record (changes: FieldChange[]): Promise<number[]> {
+    const from = this.#recorded.length
     this.#recorded.push(...changes.map(c => ({ ...c, writtenAt: null })))
-    await this.#deps.transactions.recordRsWrites(this.#deps.transactionId, this.#recorded)
+    await this.#deps.transactions.recordRsWrites(this.#deps.transactionId, this.#recorded.slice(from), from)
+    return changes.map((_, i) => from + i)
   }
 
-  async #write (change: FieldChange): Promise<FieldChange> {
-    await this.#deps.rs.updateField(this.#deps.rsid, change.fieldRef ?? change.field, change.value)
+  /**
+   * Makes the writes at once; when all have settled, marks those RS accepted in one statement (a write
+   * not marked, after a crash, is simply made again by the nightly run: it sets the same value), then
+   * throws the first failure.
+   */
+  async #write (changes: FieldChange[], positions: number[]): Promise<FieldChange[]> {
+    const settled = await Promise.allSettled(changes.map(async change => {
+      await this.#deps.rs.updateField(this.#deps.rsid, change.fieldRef ?? change.field, change.value)
+    }))
     const writtenAt = this.#deps.now().toISOString()
-    const entry = this.#recorded.find(w => w.writtenAt === null && w.field === change.field && w.value === change.value)
-    if (entry !== undefined) entry.writtenAt = writtenAt
-    await this.#deps.transactions.markRsWriteDone(this.#deps.transactionId, change.field, writtenAt)
-    // Later diffs of this action (a group's pressed resource) see what RS holds now.
-    const known = this.#deps.loaded()?.find(f => isField(f, change.fieldRef ?? change.field))
-    if (known !== undefined) known.value = change.value
-    return change
+    const done = positions.filter((_, i) => settled[i]?.status === 'fulfilled')
+    for (const position of done) {
+      const entry = this.#recorded[position]
+      if (entry === undefined) continue
+      entry.writtenAt = writtenAt
+      // Later diffs of this action (a group's pressed resource) see what RS holds now.
+      const known = this.#deps.loaded()?.find(f => isField(f, entry.fieldRef ?? entry.field))
+      if (known !== undefined) known.value = entry.value
+    }
+    await this.#deps.transactions.markRsWritesDone(this.#deps.transactionId, done, writtenAt)
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+    return changes.filter((_, i) => settled[i]?.status === 'fulfilled')
   }
 
   async #queue<T> (work: () => Promise<T>): Promise<T> {

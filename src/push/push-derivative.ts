@@ -20,7 +20,6 @@ import type { CollectionSpaceClient } from '../clients/collectionspace.js'
 import type { ImageSize, ResourceSpaceClient } from '../clients/resourcespace.js'
 import type { LinkRepo, LinkRow } from '../store/index.js'
 import { identificationKey, mediaFields, type MediaContext } from './media-fields.js'
-import { settleAll } from '../util/concurrency.js'
 import { HashingStream } from './hashing-stream.js'
 import { discard, isDerivativeProblem, openDerivative, type DerivativeProblem, type OpenDerivative } from './derivative.js'
 
@@ -264,19 +263,29 @@ async function createMedia (job: PushJob, link: LinkRow, resuming: boolean): Pro
 
 /**
  * Relations in both directions, created at once: object → media shows the image on the object, media →
- * object the reverse. Each relation's csid is stored on the link as soon as CS answers, so a push stopped
- * between them makes only the missing one next time (looking first for one whose answer was lost); the
- * link moves to `relations-created` once both are there.
+ * object the reverse. Their csids are stored on the link when both have settled (one statement), so a
+ * push stopped between them makes only the missing one next time (looking first for one whose answer was
+ * lost); the link moves to `relations-created` once both are there.
  */
 async function relateBoth (job: PushJob, link: LinkRow, resuming: boolean): Promise<LinkRow> {
-  await settleAll([
+  const [objectMedia, mediaObject] = await Promise.allSettled([
     link.relationObjectMediaCsid ?? relate(job, link, 'object-media', resuming),
     link.relationMediaObjectCsid ?? relate(job, link, 'media-object', resuming)
   ])
-  return await job.links.update(link.id, { step: 'relations-created' })
+  // Both recorded in one statement, and whichever was made is kept when the other failed, so a resumed
+  // push makes only the missing one. A crash before this line leaves a relation unrecorded: the resumed
+  // push finds it by its subject and object (`relate` with `resuming`).
+  const made = {
+    ...(objectMedia.status === 'fulfilled' && { relationObjectMediaCsid: objectMedia.value }),
+    ...(mediaObject.status === 'fulfilled' && { relationMediaObjectCsid: mediaObject.value })
+  }
+  const failed = [objectMedia, mediaObject].find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed === undefined) return await job.links.update(link.id, { ...made, step: 'relations-created' })
+  if (Object.keys(made).length > 0) await job.links.update(link.id, made)
+  throw failed.reason
 }
 
-/** One relation, recorded on the link (without moving its step). */
+/** One relation: the csid of the one found (when resuming) or made. */
 async function relate (job: PushJob, link: LinkRow, direction: 'object-media' | 'media-object', resuming: boolean): Promise<string> {
   const objectCsid = job.object.csid
   const mediaCsid = link.mediaCsid as string
@@ -284,13 +293,11 @@ async function relate (job: PushJob, link: LinkRow, direction: 'object-media' | 
     ? [objectCsid, 'CollectionObject', mediaCsid, 'Media']
     : [mediaCsid, 'Media', objectCsid, 'CollectionObject']
   const earlier = resuming ? (await job.cs.listRelations({ sbj: subjectCsid, obj: objectEnd, prd: 'affects' }))[0] : undefined
-  const csid = earlier?.csid ?? await job.cs.createRelation({
+  return earlier?.csid ?? await job.cs.createRelation({
     subjectCsid,
     subjectDocumentType,
     objectCsid: objectEnd,
     objectDocumentType,
     predicate: 'affects'
   })
-  await job.links.update(link.id, direction === 'object-media' ? { relationObjectMediaCsid: csid } : { relationMediaObjectCsid: csid })
-  return csid
 }

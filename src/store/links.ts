@@ -122,11 +122,16 @@ function linkNotFound (id: string): SpacelinkError {
 
 /** Locks the history of the link's instance and reads the link; throws LINK_NOT_FOUND. */
 async function lockedLink (trx: Transaction<Database>, engine: Engine, id: string): Promise<Selectable<LinksTable>> {
-  const key = await trx.selectFrom('links').select('instance').where('id', '=', id).executeTakeFirst()
-  if (key === undefined) throw linkNotFound(id)
-  await lockHistory(trx, engine, key.instance)
+  const read = async (): Promise<Selectable<LinksTable> | undefined> => await trx.selectFrom('links').selectAll().where('id', '=', id).executeTakeFirst()
+  const row = await read()
+  if (row === undefined) throw linkNotFound(id)
+  // SQLite: the transaction began IMMEDIATE, so nobody else has written since it began.
+  if (engine !== 'postgres') return row
+  await lockHistory(trx, engine, row.instance)
   // Read again under the lock: another replica may have finished or marked the link meanwhile.
-  return await trx.selectFrom('links').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const locked = await read()
+  if (locked === undefined) throw linkNotFound(id)
+  return locked
 }
 
 export function createLinkRepo (db: Kysely<Database>, engine: Engine): LinkRepo {

@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Kysely } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import { SpacelinkError } from '../errors.js'
 import { isBusyError, pgPoolUse, type Engine, type PoolUse } from './database.js'
 import { KeyedMutex } from './keyed-mutex.js'
@@ -84,10 +84,11 @@ export function isDeadLocalHolder (holder: string): boolean {
 export function createLockRepo (
   engine: Engine,
   db: Kysely<Database>,
-  settings: LockSettings & { pgConnectionString?: string } = {}
+  settings: LockSettings & { newPgPool?: (max: number) => pg.Pool } = {}
 ): LockRepo & { close(): Promise<void>, poolUse(): PoolUse[] } {
   const local = new KeyedMutex()
-  const pgPool = engine === 'postgres' ? new pg.Pool({ connectionString: settings.pgConnectionString, max: settings.lockPoolSize ?? 10 }) : undefined
+  if (engine === 'postgres' && settings.newPgPool === undefined) throw new Error('PostgreSQL locks need a pool of their own: pass newPgPool (openStore does)')
+  const pgPool = engine === 'postgres' ? settings.newPgPool?.(settings.lockPoolSize ?? 10) : undefined
   const holdDatabaseLock = pgPool !== undefined ? advisoryLocker(pgPool) : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
   /** PostgreSQL: the connection holding each run's advisory lock, by instance. */
   const runSessions = new Map<string, { holder: string, client: pg.PoolClient }>()
@@ -262,21 +263,27 @@ async function connectBefore (pool: pg.Pool, deadline: number, key: string, wait
  * or its event loop froze for a whole TTL) loses the lock.
  */
 function rowLocker (db: Kysely<Database>, ttlMs: number): DatabaseLocker {
-  async function tryTake (key: string, holder: string): Promise<boolean> {
+  /** Inserts the row, or takes it over once it expired; true when `holder` has it now. */
+  async function insertOrTakeExpired (key: string, holder: string): Promise<boolean> {
     const now = Date.now()
+    const taken = await db.insertInto('resource_locks')
+      .values({ key, holder, expires_at: iso(now + ttlMs) })
+      .onConflict(oc => oc.column('key')
+        .doUpdateSet(eb => ({ holder: eb.ref('excluded.holder'), expires_at: eb.ref('excluded.expires_at') }))
+        .where('resource_locks.expires_at', '<', iso(now)))
+      .returning('key')
+      .executeTakeFirst()
+    return taken !== undefined
+  }
+
+  async function tryTake (key: string, holder: string): Promise<boolean> {
     try {
+      // The free key first: one statement in the common case (an uncontended resource).
+      if (await insertOrTakeExpired(key, holder)) return true
       const current = await db.selectFrom('resource_locks').select('holder').where('key', '=', key).executeTakeFirst()
-      if (current !== undefined && isDeadLocalHolder(current.holder)) {
-        await db.deleteFrom('resource_locks').where('key', '=', key).where('holder', '=', current.holder).execute()
-      }
-      const taken = await db.insertInto('resource_locks')
-        .values({ key, holder, expires_at: iso(now + ttlMs) })
-        .onConflict(oc => oc.column('key')
-          .doUpdateSet(eb => ({ holder: eb.ref('excluded.holder'), expires_at: eb.ref('excluded.expires_at') }))
-          .where('resource_locks.expires_at', '<', iso(now)))
-        .returning('key')
-        .executeTakeFirst()
-      return taken !== undefined
+      if (current === undefined || !isDeadLocalHolder(current.holder)) return false
+      await db.deleteFrom('resource_locks').where('key', '=', key).where('holder', '=', current.holder).execute()
+      return await insertOrTakeExpired(key, holder)
     } catch (err) {
       // Another process is writing for longer than busy_timeout: treat as "not yet" and poll again.
       if (isBusyError(err)) return false

@@ -88,10 +88,13 @@ export interface TransactionFilter extends PageRequest {
 
 export interface TransactionRepo {
   create (t: NewTransaction): Promise<TransactionRow>
-  /** Replaces the transaction's list of RS writes (call it before writing to RS). */
-  recordRsWrites (id: string, writes: RsWrite[]): Promise<void>
-  /** Marks the first still-pending write of `field` as done; a no-op when there is none. */
-  markRsWriteDone (id: string, field: string, writtenAt: string): Promise<void>
+  /**
+   * Adds RS writes to the transaction's list at positions `from`, `from + 1`… (call it before writing to
+   * RS). The list only grows: an action that writes again (the status after an early answer) appends.
+   */
+  recordRsWrites (id: string, writes: RsWrite[], from?: number): Promise<void>
+  /** Marks the writes at these positions done, in one statement; positions not recorded are ignored. */
+  markRsWritesDone (id: string, positions: readonly number[], writtenAt: string): Promise<void>
   finish (id: string, r: TransactionResult): Promise<void>
   get (id: string): Promise<TransactionRow | undefined>
   list (f: TransactionFilter): Promise<Page<TransactionRow>>
@@ -153,29 +156,24 @@ export function createTransactionRepo (db: Kysely<Database>): TransactionRepo {
       return toTransactionRow(row, [])
     },
 
-    async recordRsWrites (id, writes) {
-      await db.transaction().execute(async function replaceWrites (trx) {
-        await trx.deleteFrom('rs_writes').where('transaction_id', '=', id).execute()
-        if (writes.length === 0) return
-        await trx.insertInto('rs_writes').values(writes.map((w, position) => ({
-          transaction_id: id,
-          position,
-          field: w.field,
-          field_ref: w.fieldRef,
-          previous: w.previous,
-          value: w.value,
-          written_at: w.writtenAt,
-          title: w.title ?? null
-        }))).execute()
-      })
+    async recordRsWrites (id, writes, from = 0) {
+      if (writes.length === 0) return
+      await db.insertInto('rs_writes').values(writes.map((w, i) => ({
+        transaction_id: id,
+        position: from + i,
+        field: w.field,
+        field_ref: w.fieldRef,
+        previous: w.previous,
+        value: w.value,
+        written_at: w.writtenAt,
+        title: w.title ?? null
+      }))).execute()
     },
 
-    async markRsWriteDone (id, field, writtenAt) {
-      // The first unwritten entry for the field, found and marked in one statement (six per pushed item).
+    async markRsWritesDone (id, positions, writtenAt) {
+      if (positions.length === 0) return
       await db.updateTable('rs_writes').set({ written_at: writtenAt })
-        .where('transaction_id', '=', id)
-        .where('position', '=', eb => eb.selectFrom('rs_writes as pending').select(sub => sub.fn.min<number>('pending.position').as('position'))
-          .where('pending.transaction_id', '=', id).where('pending.field', '=', field).where('pending.written_at', 'is', null))
+        .where('transaction_id', '=', id).where('position', 'in', [...positions])
         .execute()
     },
 

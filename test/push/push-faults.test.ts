@@ -202,3 +202,24 @@ t.test('RS refuses a function with 403: the press names the function and a missi
   t.equal((await push(h, redHills.rsid)).statusCode, 201, 'once the group allows it, the next press pushes')
   assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
 })
+
+t.test('one relation refused: the link keeps the one CS made, and the next press makes only the other', async t => {
+  const h = await harness(t)
+  h.cs.faults.add({ match: nth('POST /relations', 2), kind: 'status', status: 500, times: 1 })
+  t.equal((await push(h, redHills.rsid)).statusCode, 502, 'the first press fails')
+  const made = h.cs.state('art').relations
+  t.equal(made.length, 1, 'CS made one relation of the two')
+  const link = await h.app.spacelink.store.links.findCurrent(redHills.rsid, 'art', 'scr')
+  t.equal(link?.step, 'media-created', 'the link has not passed its relations step')
+  t.same(
+    [link?.relationObjectMediaCsid, link?.relationMediaObjectCsid].filter(csid => csid !== null),
+    [made[0]?.csid],
+    'the link records the relation CS made, and only that one'
+  )
+
+  const posted = (): number => h.cs.state('art').calls['POST /relations'] ?? 0
+  const before = posted()
+  t.equal((await push(h, redHills.rsid)).statusCode, 201, 'the second press finishes the push')
+  t.equal(posted() - before, 1, 'it made only the missing relation')
+  assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
+})

@@ -35,6 +35,7 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
   ]
   let hold: Promise<void> = Promise.resolve()
   const sent: string[] = []
+  const recorded: string[] = []
   const deps: RsWriterDeps = {
     rsid: 5,
     transactionId: 'tx-1',
@@ -51,8 +52,11 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
       }
     },
     transactions: {
-      async recordRsWrites (_id, writes) { events.push(`record ${writes.map(w => w.field).join(',')}`) },
-      async markRsWriteDone (_id, f) { events.push(`done ${f}`) }
+      async recordRsWrites (_id, writes, from = 0) {
+        recorded.splice(from, writes.length, ...writes.map(w => w.field))
+        events.push(`record ${writes.map(w => w.field).join(',')}`)
+      },
+      async markRsWritesDone (_id, positions) { for (const p of positions) events.push(`done ${recorded[p] ?? `?${p}`}`) }
     },
     unfinished: {
       async begin (rsid, instance, tx) { events.push(`begin ${rsid} ${String(instance)} ${tx}`) },

@@ -106,27 +106,31 @@ for (const engine of engines) {
       )
 
       const when = '2026-11-21T14:02:00.000Z'
-      await store.transactions.markRsWriteDone(tx.id, 'title', when)
+      await store.transactions.markRsWritesDone(tx.id, [0], when)
       read = await store.transactions.get(tx.id)
-      t.same(read?.rsWrites.map(w => w.writtenAt), [when, null], 'only the written field is marked')
+      t.same(read?.rsWrites.map(w => w.writtenAt), [when, null], 'only the written position is marked')
 
-      // The action appends a second round (e.g. the status field written again) and records the whole list.
+      // The action appends a second round (the status written again after an early answer).
       await store.transactions.recordRsWrites(
         tx.id,
-        [...read!.rsWrites, { field: 'status', fieldRef: 9, previous: 'spacelink: updated', value: 'spacelink: done', writtenAt: null }]
+        [{ field: 'status', fieldRef: 9, previous: 'spacelink: updated', value: 'spacelink: done', writtenAt: null }],
+        2
       )
-      await store.transactions.markRsWriteDone(tx.id, 'status', when)
-      await store.transactions.markRsWriteDone(tx.id, 'status', '2026-11-21T14:03:00.000Z')
+      await store.transactions.markRsWritesDone(tx.id, [1, 2], '2026-11-21T14:03:00.000Z')
       read = await store.transactions.get(tx.id)
       t.same(
-        read?.rsWrites.map(w => [w.field, w.fieldRef, w.writtenAt]),
-        [['title', 8, when], ['status', null, when], ['status', 9, '2026-11-21T14:03:00.000Z']],
-        'each mark takes the next pending write of that field'
+        read?.rsWrites.map(w => [w.field, w.fieldRef, w.value, w.writtenAt]),
+        [['title', 8, 'Sunset', when], ['status', null, 'spacelink: updated', '2026-11-21T14:03:00.000Z'], ['status', 9, 'spacelink: done', '2026-11-21T14:03:00.000Z']],
+        'the list grows in order; one mark covers several writes'
       )
 
-      await store.transactions.markRsWriteDone(tx.id, 'not-recorded', when)
-      await store.transactions.recordRsWrites(tx.id, [])
-      t.same((await store.transactions.get(tx.id))?.rsWrites, [], 'recording replaces the list')
+      await store.transactions.markRsWritesDone(tx.id, [7], when)
+      await store.transactions.markRsWritesDone(tx.id, [], when)
+      t.equal((await store.transactions.get(tx.id))?.rsWrites.length, 3, 'marking a position never recorded changes nothing')
+      await t.rejects(
+        store.transactions.recordRsWrites(tx.id, [{ field: 'title', fieldRef: 8, previous: 'x', value: 'y', writtenAt: null }], 0),
+        'a position is never written twice'
+      )
     })
 
     t.test('listing filters, pages and sorts', async t => {
