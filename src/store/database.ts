@@ -20,7 +20,7 @@ import {
   type QueryResult,
   type SqliteDialectConfig
 } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import { SpacelinkError } from '../errors.js'
 import { redactUrl } from '../util/url.js'
 import type { Database } from './schema.js'
@@ -40,8 +40,8 @@ export interface DatabaseOptions {
 export interface OpenedDatabase {
   engine: Engine
   db: Kysely<Database>
-  /** PostgreSQL only: the connection string, for the lock repository's own pool. */
-  pgConnectionString?: string
+  /** PostgreSQL only: a new pool on the same database (the lock repository keeps its own). */
+  newPgPool?: (max: number) => pg.Pool
   /** How the connections are used right now (metrics). */
   poolUse: () => PoolUse[]
 }
@@ -77,11 +77,20 @@ export function engineOf (url: string): Engine {
   throw invalidDatabaseUrl(url, 'expected sqlite:PATH or postgres://…')
 }
 
-export function openDatabase (url: string, opts: DatabaseOptions = {}): OpenedDatabase {
+export async function openDatabase (url: string, opts: DatabaseOptions = {}): Promise<OpenedDatabase> {
   const engine = engineOf(url)
   if (engine === 'sqlite') return { engine, db: openSqlite(url, opts), poolUse: () => [{ pool: 'sqlite', max: 1, total: 1 }] }
-  const pool = postgresPool(url, opts)
-  return { engine, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pgConnectionString: url, poolUse: () => [pgPoolUse('queries', pool)] }
+  // Loaded only here: the embedded (SQLite) install never needs the driver (3 MB of the process's memory).
+  const { default: pgDriver } = await import('pg')
+  const newPgPool = (max: number): pg.Pool => {
+    const pool = new pgDriver.Pool({ connectionString: url, max })
+    // An idle client whose server went away emits 'error' on the pool; without a listener that kills the process.
+    pool.on('error', () => {})
+    return pool
+  }
+  // At least two: migrations hold the advisory lock on one connection while the migrator works on another.
+  const pool = newPgPool(Math.max(2, opts.poolSize ?? 10))
+  return { engine, db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), newPgPool, poolUse: () => [pgPoolUse('queries', pool)] }
 }
 
 function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
@@ -105,14 +114,6 @@ function openSqlite (url: string, opts: DatabaseOptions): Kysely<Database> {
   }
   const dialect = new ImmediateSqliteDialect({ database: new StatementCachingDatabase(database) }, opts.busyTimeoutMs ?? 5000)
   return new Kysely<Database>({ dialect })
-}
-
-function postgresPool (url: string, opts: DatabaseOptions): pg.Pool {
-  // At least two: migrations hold the advisory lock on one connection while the migrator works on another.
-  const pool = new pg.Pool({ connectionString: url, max: Math.max(2, opts.poolSize ?? 10) })
-  // An idle client whose server went away emits 'error' on the pool; without a listener that kills the process.
-  pool.on('error', () => {})
-  return pool
 }
 
 /**

@@ -50,8 +50,8 @@ export interface StoreOptions extends DatabaseOptions, LockSettings {
 }
 
 export async function openStore (url: string, opts: StoreOptions = {}): Promise<Store> {
-  const { engine, db, pgConnectionString, poolUse } = openDatabase(url, opts)
-  const locks = createLockRepo(engine, db, { ...opts, pgConnectionString })
+  const { engine, db, newPgPool, poolUse } = await openDatabase(url, opts)
+  const locks = createLockRepo(engine, db, { ...opts, newPgPool })
   let closed: Promise<void> | undefined
   const store: Store = {
     engine,
