@@ -260,19 +260,38 @@ export function fieldValues (tenant: TenantStore, record: StoredRecord, field: s
     return []
   }
   if (schema === 'collectionspace_core') {
-    const core: Record<string, string> = {
-      createdAt: record.createdAt,
-      createdBy: record.createdBy,
-      updatedAt: record.updatedAt,
-      updatedBy: record.updatedBy,
-      refName: tenant.refName(record),
-      uri: `/${record.service}/${record.csid}`,
-      tenantId: tenant.name
-    }
-    const value = core[path]
+    // Only the field asked for: every search sorts every record by updatedAt, and a refName is costly.
+    const value = coreField(tenant, record, path)
     return value === undefined ? [] : [value]
   }
-  let nodes: XmlValue[] = record.parts[schema] === undefined ? [] : [record.parts[schema]]
+  const part = record.parts[schema]
+  if (part === undefined) return []
+  // Every search scans every record, so the values are kept per part. A part is never changed in place
+  // (an update stores a new object: store.ts), so a kept value is never stale.
+  let kept = valuesByPart.get(part)
+  if (kept === undefined) valuesByPart.set(part, kept = new Map())
+  let values = kept.get(path)
+  if (values === undefined) kept.set(path, values = Object.freeze(valuesAt(part, path)) as string[])
+  return values
+}
+
+const valuesByPart = new WeakMap<object, Map<string, string[]>>()
+
+function coreField (tenant: TenantStore, record: StoredRecord, path: string): string | undefined {
+  switch (path) {
+    case 'createdAt': return record.createdAt
+    case 'createdBy': return record.createdBy
+    case 'updatedAt': return record.updatedAt
+    case 'updatedBy': return record.updatedBy
+    case 'refName': return tenant.refName(record)
+    case 'uri': return `/${record.service}/${record.csid}`
+    case 'tenantId': return tenant.name
+    default: return undefined
+  }
+}
+
+function valuesAt (part: XmlValue, path: string): string[] {
+  let nodes: XmlValue[] = [part]
   for (const segment of path.split('/')) {
     if (segment.startsWith('*') || /^\d+$/.test(segment)) {
       // A list index stands for the list's items, whatever their element name.
