@@ -53,7 +53,7 @@ async function timeToReady (command: string, args: string[], env: Record<string,
 }
 
 /** Compiles src, plugins and routes to a scratch directory (never into the working tree) for the `node` start. */
-async function buildToScratch (): Promise<string> {
+export async function buildToScratch (): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'spacelink-dist-'))
   await promisify(execFile)(
     process.execPath,

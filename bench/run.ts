@@ -1,10 +1,11 @@
 /**
  * spacelink benchmarks (not tests): `npm run bench` runs the quick set (a few minutes), `npm run bench -- --full`
- * the long one; `--only=sync,callback,concurrency,stream,cold,export,resourcesync` picks parts. Each part prints a table, or why it could
+ * the long one; `--only=sync,callback,concurrency,stream,cold,cli,export,resourcesync` picks parts. Each part prints a table, or why it could
  * not run. BENCHMARKS.md records the figures and what limits each one.
  */
 import { availableParallelism, cpus, totalmem } from 'node:os'
 import { callbackLatency } from './callback-latency.js'
+import { builtCli } from './built-cli.js'
 import { coldStart } from './cold-start.js'
 import { concurrencyBench } from './concurrency.js'
 import { packageExport } from './package-export.js'
@@ -51,6 +52,12 @@ const parts: Array<{ name: string, run: () => Promise<string> }> = [
   },
   { name: 'stream', run: async () => await streamingMemory((full ? 1024 : 100) * 1024 * 1024) },
   { name: 'cold', run: async () => await coldStart(full ? 5 : 3) },
+  {
+    name: 'cli',
+    run: async () => await builtCli(full
+      ? [{ n: 10_000, latencyMs: 0 }, { n: 100_000, latencyMs: 0, dryRun: true }]
+      : [{ n: 1000, latencyMs: 0 }, { n: 10_000, latencyMs: 0, dryRun: true }])
+  },
   { name: 'export', run: async () => await packageExport((full ? 1024 : 100) * 1024 * 1024) },
   { name: 'resourcesync', run: async () => await resourceSyncHarvest(process.env.BENCH_RS_SIZES?.split(',').map(Number) ?? [100_000, 1_000_000]) }
 ]
