@@ -7,7 +7,7 @@
  *   `concurrency ÷ (critical path × latency)` the latency limit of the other rows.
  * - sequential baseline: one item at a time and one call at a time per upstream (`callWidth 1`), the
  *   original spacelink's pattern; the adaptive row's items/s is divided by it.
- * - adaptive (default settings: start 8, ceiling 32) at flat latency.
+ * - adaptive (default settings: start 8, ceiling 64) at flat latency.
  * - capacity-limited RS: `workers` PHP-FPM-like workers with the real RS's per-function costs (scaled),
  *   requests beyond capacity queueing; CS at flat latency. Capacity throughput = workers ÷ RS worker time
  *   per item (summed by the simulator). Adaptive beside a fixed width of 8.

@@ -37,12 +37,13 @@ const MillisecondsSchema = (description: string, fallback: number) =>
 
 // Calls in flight are bounded by the adaptive width (sync.maxConcurrency), not by the pool. A pool below
 // that ceiling made calls wait inside spacelink, and the limiter read the wait as upstream latency: at
-// width 32, 16 connections gave 52 items/s and 64 gave 66–72 (bench/, 20 ms). undici opens connections
-// only when requests wait for one, so a larger pool costs nothing against a slow upstream.
+// width 32, 16 connections gave 52 items/s and 64 gave 66–72 (bench/, 20 ms). A download gives its place
+// back at its headers but holds its connection while the body streams, hence twice the ceiling. undici
+// opens connections only when requests wait for one, so a larger pool costs nothing against a slow upstream.
 const ConnectionsSchema = Type.Integer({
   minimum: 1,
-  default: 64,
-  description: 'Most simultaneous connections to this upstream (one undici Pool per origin); keep it at or above sync.maxConcurrency, which bounds the calls in flight'
+  default: 128,
+  description: 'Most simultaneous connections to this upstream (one undici Pool per origin); keep it above sync.maxConcurrency, which bounds the calls in flight (downloads hold a connection while their body streams)'
 })
 
 // ----------------------------------------------------------------------------------------------------------
@@ -255,7 +256,7 @@ export const SyncSchema = closedObject({
   concurrency: Type.Integer({ minimum: 1, default: 8, description: 'Resources synced at the same time, and calls in flight per upstream, to start with' }),
   maxConcurrency: Type.Integer({
     minimum: 1,
-    default: 32,
+    default: 64,
     description: 'Ceiling of the adaptive width per upstream (RS, each CS instance): it widens while latency stays flat and narrows when latency rises or the upstream answers 429/503 (or its proxy 502/504); equal to concurrency (or below it) keeps the width fixed'
   }),
   pageSize: Type.Integer({ minimum: 1, default: 200, description: 'Resources asked of RS per search page' }),

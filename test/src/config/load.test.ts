@@ -51,7 +51,7 @@ t.test('the reference example loads unchanged with its environment variables set
 
   t.equal(config.resourcespace.key, 'rs-api-key')
   t.equal(config.resourcespace.webhookSecret, 'rs-webhook-secret')
-  t.equal(config.resourcespace.connections, 64)
+  t.equal(config.resourcespace.connections, 128)
   t.equal(config.resourcespace.baseUrl, 'https://dam.example-museum.org/', 'UI base derived from apiUrl')
   t.same(config.resourcespace.fields, {
     accessionNumber: 'accessionnumber', originalFilename: 'originalfilename', synced: 89, status: 91, cspaceUrl: 90, group: 95
@@ -62,7 +62,7 @@ t.test('the reference example loads unchanged with its environment variables set
   t.same(art.resourceTypes, [1])
   t.equal(art.cspace.user, 'art-user')
   t.equal(art.cspace.password, 'art-password')
-  t.equal(art.cspace.connections, 64)
+  t.equal(art.cspace.connections, 128)
   t.same(art.accessionNumber.fromFilename?.replace, [['-', '.'], ['([a-z])\\.([a-z])', '$1-$2']])
   t.same(art.derivative, { sizes: ['scr', 'pre', 'thm'], transfer: 'stream' })
   t.equal(art.mapping.length, 3)
@@ -82,7 +82,7 @@ t.test('the reference example loads unchanged with its environment variables set
   t.same(film.accessionNumber, { fromField: true })
   t.equal(film.derivative.transfer, 'blob-uri')
   t.same(film.media, { fields: {}, rules: [] }, 'media defaults to no fields and no rules')
-  t.same(config.sync, { concurrency: 8, maxConcurrency: 32, pageSize: 200, retries: 3, retryBaseDelayMs: 200, maxAttempts: 5 })
+  t.same(config.sync, { concurrency: 8, maxConcurrency: 64, pageSize: 200, retries: 3, retryBaseDelayMs: 200, maxAttempts: 5 })
   t.same(config.monitoring.webhook, { url: '', token: '' }, 'notices are off until the environment names a webhook')
   t.equal(config.monitoring.email.smtpUrl, '')
   t.equal(config.monitoring.instances.film?.staleAfterHours, 170)
