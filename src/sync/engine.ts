@@ -213,14 +213,19 @@ export async function runSync (services: Services, instanceName: string, opts: S
     return summary('failed', done, message)
   } finally {
     clearInterval(heartbeat)
+    finishWidths()
     await store.locks.releaseRunLock(instanceName, holder).catch(() => {})
   }
 }
 
+/** Runs in progress per upstream limit: RS's limit is shared by every instance's run. */
+const runsOn = new WeakMap<AdaptiveLimit, number>()
+
 /**
- * The run's widths: each upstream's limit starts again from the run's width under its ceiling, and the
- * items in flight follow the widest of them (an item waits at one upstream at a time; more items than an
- * upstream's width only queue inside spacelink, behind any button's calls).
+ * The run's widths: each upstream's limit starts again from the run's width under its ceiling, unless
+ * another run is using it (two instances' nights share RS: the second must not throw away the width the
+ * first has found), and the items in flight follow the widest of them (an item waits at one upstream at a
+ * time; more items than an upstream's width only queue inside spacelink, behind any button's calls).
  */
 function followWidths (services: Services, instanceName: string, widths: { concurrency: number, maxConcurrency: number, callWidth?: number }): {
   items: () => number
@@ -237,8 +242,10 @@ function followWidths (services: Services, instanceName: string, widths: { concu
   // A fixed call width is this run's alone: the limits go back to where they were when it ends.
   const before = limits.map(([, limit]) => ({ limit, width: limit.limit, max: limit.max, fixed: limit.isFixed }))
   for (const [, limit] of limits) {
-    if (callWidth === undefined) limit.reset(start, ceiling)
-    else limit.reset(callWidth, callWidth)
+    const running = runsOn.get(limit) ?? 0
+    runsOn.set(limit, running + 1)
+    if (callWidth !== undefined) limit.reset(callWidth, callWidth)
+    else if (running === 0) limit.reset(start, ceiling)
   }
   const records = limits.map(([name, limit]) => [name, recordWidth(limit)] as const)
   const items: WidthRecord = { start, min: start, max: start, final: start }
@@ -252,6 +259,7 @@ function followWidths (services: Services, instanceName: string, widths: { concu
     },
     stop: () => {
       const upstreams = Object.fromEntries(records.map(([name, record]) => [name, record.stop()]))
+      for (const [, limit] of limits) runsOn.set(limit, Math.max(0, (runsOn.get(limit) ?? 1) - 1))
       if (callWidth !== undefined) for (const b of before) b.limit.reset(b.width, b.max, b.fixed)
       return { items: { ...items }, upstreams }
     }

@@ -52,3 +52,25 @@ t.test('--serial-calls: one call at a time per upstream for the run, and the lim
   t.equal(rs?.max, 32)
   t.equal(rs?.isFixed, false)
 })
+
+t.test('two instances\' nights at once: the second does not reset the RS width the first has found', async t => {
+  const h = await startHarness(t)
+  const rs = h.app.spacelink.rs.limit
+  let release = (): void => {}
+  const searches = h.rs.faults.add({ match: { operation: 'do_search' }, kind: 'hold', until: new Promise<void>(resolve => { release = resolve }) })
+  const art = runSync(h.app.spacelink, 'art', { concurrency: 8, maxConcurrency: 32 })
+  while (searches.hits < 1) await new Promise(resolve => setImmediate(resolve))
+  t.equal(rs?.limit, 8, 'the first night starts RS at its width')
+  rs?.reset(20, 32)
+  const film = runSync(h.app.spacelink, 'film', { concurrency: 8, maxConcurrency: 32 })
+  while (searches.hits < 2) await new Promise(resolve => setImmediate(resolve))
+  t.equal(rs?.limit, 20, 'the second night leaves the RS width where the first had got it')
+  release()
+  const [artSummary, filmSummary] = await Promise.all([art, film])
+  t.equal(artSummary.status, 'finished')
+  t.equal(filmSummary.status, 'finished')
+  t.equal(filmSummary.widths?.upstreams.rs?.start, 20, 'the second night\'s record says the RS width it began at')
+
+  const next = runSync(h.app.spacelink, 'art', { concurrency: 8, maxConcurrency: 32, limit: 1 })
+  t.equal((await next).widths?.upstreams.rs?.start, 8, 'a night alone starts again from its own width')
+})
