@@ -122,14 +122,18 @@ export interface UpstreamRequest {
   limit?: AdaptiveLimit
 }
 
-const priorityOf = new AsyncLocalStorage<Priority>()
+/** Limits a run uses instead of the shared ones, by shared limit (a run with a fixed call width of its own). */
+export type OwnLimits = ReadonlyMap<AdaptiveLimit, AdaptiveLimit>
+
+const background = new AsyncLocalStorage<{ own?: OwnLimits }>()
 
 /**
  * Runs `work` with its upstream calls queued behind everyone else's (the nightly run's items), so a
- * button press waiting for the same upstream is served first.
+ * button press waiting for the same upstream is served first. With `own`, its calls wait for those limits
+ * instead of the shared ones: a run's fixed width (`--serial-calls`) then never narrows the buttons'.
  */
-export async function inBackground<T> (work: () => Promise<T>): Promise<T> {
-  return await priorityOf.run('background', work)
+export async function inBackground<T> (work: () => Promise<T>, own?: OwnLimits): Promise<T> {
+  return await background.run(own === undefined ? {} : { own }, work)
 }
 
 /**
@@ -229,7 +233,10 @@ function timedOut (err: unknown, req: UpstreamRequest, started: number): LimitSa
 }
 
 async function acquire (req: UpstreamRequest): Promise<LimitSlot | undefined> {
-  return await req.limit?.acquire(priorityOf.getStore() ?? 'foreground')
+  if (req.limit === undefined) return undefined
+  const context = background.getStore()
+  const priority: Priority = context === undefined ? 'foreground' : 'background'
+  return await (context?.own?.get(req.limit) ?? req.limit).acquire(priority)
 }
 
 async function send (dispatcher: Dispatcher, req: UpstreamRequest): Promise<Dispatcher.ResponseData> {

@@ -17,10 +17,10 @@ import { runAction } from '../actions/run-action.js'
 import type { ActionContext } from '../actions/context.js'
 import type { ActionResult, HandlerResult } from '../actions/types.js'
 import type { InstanceConfig } from '../config/schema.js'
-import { backoffDelay, inBackground } from '../clients/http.js'
+import { backoffDelay, inBackground, type OwnLimits } from '../clients/http.js'
 import { SpacelinkError } from '../errors.js'
 import { newHolder } from '../store/locks.js'
-import { recordWidth, type AdaptiveLimit, type WidthRecord } from '../util/adaptive-limit.js'
+import { AdaptiveLimit, recordWidth, type WidthRecord } from '../util/adaptive-limit.js'
 import { forEachBounded } from '../util/concurrency.js'
 import { isSuccess } from '../vocabulary.js'
 import { findCandidates, type Candidate } from './candidates.js'
@@ -169,7 +169,7 @@ export async function runSync (services: Services, instanceName: string, opts: S
     opts.onProgress?.({ done, total, failures: 0, startedAt: started })
     await forEachBounded(until(found.candidates, opts.signal), width.items, async (candidate) => {
       if (lost) throw new SpacelinkError('SYNC_LOCK_LOST', 409, 'Sync lock lost', 'another run took over this instance')
-      const result = await inBackground(async () => await syncWithRetries(services, instanceName, instance, candidate, run.id, options.dryRun))
+      const result = await inBackground(async () => await syncWithRetries(services, instanceName, instance, candidate, run.id, options.dryRun), width.own)
       counts[result.outcome] = (counts[result.outcome] ?? 0) + 1
       const failed = !isSuccess(result.outcome)
       if (failed) failures.push({ rsid: candidate.rsid, accessionNumber: result.accessionNumber ?? null, outcome: result.outcome, message: result.message })
@@ -229,6 +229,8 @@ const runsOn = new WeakMap<AdaptiveLimit, number>()
  */
 function followWidths (services: Services, instanceName: string, widths: { concurrency: number, maxConcurrency: number, callWidth?: number }): {
   items: () => number
+  /** The run's own limits (a fixed call width), for its items' calls. */
+  own?: OwnLimits
   stop: () => RunWidths | undefined
 } {
   const start = widths.concurrency
@@ -239,19 +241,25 @@ function followWidths (services: Services, instanceName: string, widths: { concu
   if (cs !== undefined) limits.push([`cs:${instanceName}`, cs])
   if (limits.length === 0) return { items: () => start, stop: () => undefined }
   const { callWidth } = widths
-  // A fixed call width is this run's alone: the limits go back to where they were when it ends.
-  const before = limits.map(([, limit]) => ({ limit, width: limit.limit, max: limit.max, fixed: limit.isFixed }))
+  if (callWidth !== undefined) {
+    // A fixed call width is this run's alone: its calls wait for limits of their own, and the shared ones
+    // (the buttons', another instance's night) are left as they are.
+    const own = new Map(limits.map(([, limit]) => [limit, new AdaptiveLimit({ initial: callWidth, max: callWidth })]))
+    const records = limits.map(([name, limit]) => [name, recordWidth(own.get(limit) ?? limit)] as const)
+    const items: WidthRecord = { start, min: start, max: start, final: start }
+    const stop = (): RunWidths => ({ items: { ...items }, upstreams: Object.fromEntries(records.map(([name, record]) => [name, record.stop()])) })
+    return { items: () => start, own, stop }
+  }
   for (const [, limit] of limits) {
     const running = runsOn.get(limit) ?? 0
     runsOn.set(limit, running + 1)
-    if (callWidth !== undefined) limit.reset(callWidth, callWidth)
-    else if (running === 0) limit.reset(start, ceiling)
+    if (running === 0) limit.reset(start, ceiling)
   }
   const records = limits.map(([name, limit]) => [name, recordWidth(limit)] as const)
   const items: WidthRecord = { start, min: start, max: start, final: start }
   return {
     items: () => {
-      const now = callWidth !== undefined || start >= ceiling ? start : Math.min(ceiling, Math.max(...limits.map(([, limit]) => limit.limit)))
+      const now = start >= ceiling ? start : Math.min(ceiling, Math.max(...limits.map(([, limit]) => limit.limit)))
       items.min = Math.min(items.min, now)
       items.max = Math.max(items.max, now)
       items.final = now
@@ -260,7 +268,6 @@ function followWidths (services: Services, instanceName: string, widths: { concu
     stop: () => {
       const upstreams = Object.fromEntries(records.map(([name, record]) => [name, record.stop()]))
       for (const [, limit] of limits) runsOn.set(limit, Math.max(0, (runsOn.get(limit) ?? 1) - 1))
-      if (callWidth !== undefined) for (const b of before) b.limit.reset(b.width, b.max, b.fixed)
       return { items: { ...items }, upstreams }
     }
   }

@@ -1,5 +1,6 @@
 /** The run's width adapts to an RS that refuses what it cannot serve, and finishes without doubles. */
 import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { runSync } from '../../src/sync/engine.js'
 import { summaryTable } from '../../src/sync/report.js'
 import { startHarness } from '../helpers/harness.js'
@@ -39,12 +40,24 @@ t.test('a fixed width: --max-concurrency equal to --concurrency never moves', as
   t.same(summary.widths?.upstreams.rs, { start: 2, min: 2, max: 2, final: 2 })
 })
 
-t.test('--serial-calls: one call at a time per upstream for the run, and the limits are as before afterwards', async t => {
+t.test('--serial-calls: one call at a time per upstream for the run, while the buttons keep their own width', async t => {
   const h = await startHarness(t)
   const rs = h.app.spacelink.rs.limit
   t.ok(rs !== undefined)
   rs?.reset(6, 32)
-  const summary = await runSync(h.app.spacelink, 'art', { concurrency: 1, maxConcurrency: 1, callWidth: 1, limit: 5 })
+  let release = (): void => {}
+  const fields = h.rs.faults.add({ match: { operation: 'get_resource_field_data' }, kind: 'hold', until: new Promise<void>(resolve => { release = resolve }) })
+  const running = runSync(h.app.spacelink, 'art', { concurrency: 1, maxConcurrency: 1, callWidth: 1, limit: 5 })
+  while (fields.hits < 1) await new Promise(resolve => setImmediate(resolve))
+  t.equal(rs?.limit, 6, 'during the run the shared RS width (the buttons\') is not narrowed to 1')
+  t.equal(rs?.isFixed, false)
+  const press = h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=validate-cspace-id', headers: { 'x-api-key': h.keys.button, accept: 'application/json' } })
+  // Bounded only so that a failure ends: the press arrives at once unless it is queued behind the run.
+  for (let waited = 0; fields.hits < 2 && waited < 20_000; waited += 10) await sleep(10)
+  t.equal(fields.hits, 2, 'a button press reaches RS while the run\'s one call is held there')
+  release()
+  t.equal((await press).statusCode, 200, 'and is answered')
+  const summary = await running
   t.equal(summary.status, 'finished')
   t.same(summary.widths?.upstreams.rs, { start: 1, min: 1, max: 1, final: 1 })
   t.same(summary.widths?.items, { start: 1, min: 1, max: 1, final: 1 })
