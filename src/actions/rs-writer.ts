@@ -187,9 +187,12 @@ export class RsWriter {
   }
 
   /**
-   * Makes the writes at once; when all have settled, marks those RS accepted in one statement (a write
-   * not marked, after a crash, is simply made again by the nightly run: it sets the same value), then
-   * throws the first failure.
+   * Makes the writes at once; when all have settled, marks those RS accepted in one statement, then throws
+   * the first failure. A crash between a write and the mark leaves that row unmarked for good: the set is
+   * still listed as unfinished, so the next action finishes it, but it finds the value already in RS and
+   * writes nothing, so this transaction's page shows the write as not made and its revert leaves that
+   * field alone. One mark per batch (not per write, as before issue 17's second pass) widens that window
+   * from one statement to the batch's slowest write; it saves four statements per pushed item.
    */
   async #write (changes: FieldChange[], positions: number[]): Promise<FieldChange[]> {
     const settled = await Promise.allSettled(changes.map(async change => {

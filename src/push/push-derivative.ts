@@ -1,7 +1,7 @@
 /**
  * The push itself, as a resumable sequence of steps. Each step's result (blob, media, each relation) is
- * stored in the link row before the next step starts (the two relations are made at once, and each is
- * stored as soon as CS answers), so a push interrupted anywhere continues from where it stopped: no
+ * stored in the link row before the next step starts (the two relations are made at once, and stored
+ * together when both have answered), so a push interrupted anywhere continues from where it stopped: no
  * second blob, no media without relations, no one-way relation.
  *
  * When a link is resumed, the step that was in flight may have succeeded in CS with its answer lost

@@ -151,19 +151,23 @@ interface KillCase {
   late: boolean
   /** How far the link got before the killed step. */
   step: string
+  engine: 'postgres' | 'sqlite'
 }
 
 const killCases: KillCase[] = [
-  { operation: 'POST /blobs', late: true, step: 'started' },
-  { operation: 'POST /media', late: true, step: 'blob-created' },
-  { operation: 'POST /relations', late: false, step: 'media-created' },
-  { operation: 'POST /relations', late: true, step: 'media-created' }
+  { operation: 'POST /blobs', late: true, step: 'started', engine: 'postgres' },
+  { operation: 'POST /media', late: true, step: 'blob-created', engine: 'postgres' },
+  { operation: 'POST /relations', late: false, step: 'media-created', engine: 'postgres' },
+  { operation: 'POST /relations', late: true, step: 'media-created', engine: 'postgres' },
+  // The relations are recorded together once both have answered: a relation CS made before the kill is
+  // in no link row, and the next press must find it instead of making a second.
+  { operation: 'POST /relations', late: true, step: 'media-created', engine: 'sqlite' }
 ]
 
-for (const { operation, late, step } of killCases) {
+for (const { operation, late, step, engine } of killCases) {
   const what = late ? 'CS finishes the write after the process died' : 'CS never writes'
-  t.test(`the process killed (SIGKILL) during ${operation}, ${what}: the next press finishes the push once`, async t => {
-    const h = await startHarness(t, { engine: 'postgres' })
+  t.test(`the process killed (SIGKILL) during ${operation}, ${what} (${engine}): the next press finishes the push once`, async t => {
+    const h = await startHarness(t, { engine })
     // hang: CS neither answers nor writes. latency: CS writes and answers only after the process is gone.
     const fault = h.cs.faults.add(late ? { match: { operation }, kind: 'latency', ms: 500, times: 1 } : { match: { operation }, kind: 'hang', times: 1 })
     const writes = (): number => h.cs.state('art').writes.length
@@ -189,6 +193,9 @@ for (const { operation, late, step } of killCases) {
     const repeated = late ? 0 : 1
     t.equal(calls['POST /blobs'], 1 + (operation === 'POST /blobs' ? repeated : 0), 'the bytes were sent once')
     t.equal(calls['POST /media'], 1 + (operation === 'POST /media' ? repeated : 0), 'the media record was created once')
-    t.equal(calls['POST /relations'], 2 + (operation === 'POST /relations' ? repeated : 0), 'each relation was created once')
+    // Relations counted as CS stored them, not as requests: the two are sent at once, so the kill can cut
+    // the other one's request half-way, and CS counts a request it never finished reading.
+    const relationsMade = h.cs.state('art').writes.filter(w => w.action === 'create' && w.service === 'relations').length
+    t.equal(relationsMade, 2, 'each relation was created once')
   })
 }

@@ -21,6 +21,8 @@ interface Rig {
   holdWrites: () => () => void
   /** The fields of the writes sent to RS so far (answered or not). */
   sent: () => string[]
+  /** The transaction's RS writes as stored, by position: field and whether it is marked written. */
+  stored: () => Array<[string, boolean]>
 }
 
 function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] } = {}): Rig {
@@ -36,6 +38,7 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
   let hold: Promise<void> = Promise.resolve()
   const sent: string[] = []
   const recorded: string[] = []
+  const marked = new Set<number>()
   const deps: RsWriterDeps = {
     rsid: 5,
     transactionId: 'tx-1',
@@ -53,10 +56,16 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
     },
     transactions: {
       async recordRsWrites (_id, writes, from = 0) {
-        recorded.splice(from, writes.length, ...writes.map(w => w.field))
+        if (from !== recorded.length) throw new Error(`writes recorded at ${from}, but ${recorded.length} are stored`)
+        recorded.push(...writes.map(w => w.field))
         events.push(`record ${writes.map(w => w.field).join(',')}`)
       },
-      async markRsWritesDone (_id, positions) { for (const p of positions) events.push(`done ${recorded[p] ?? `?${p}`}`) }
+      async markRsWritesDone (_id, positions) {
+        for (const p of positions) {
+          marked.add(p)
+          events.push(`done ${recorded[p] ?? `?${p}`}`)
+        }
+      }
     },
     unfinished: {
       async begin (rsid, instance, tx) { events.push(`begin ${rsid} ${String(instance)} ${tx}`) },
@@ -69,6 +78,7 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
     writer: new RsWriter(deps),
     events,
     sent: () => [...sent],
+    stored: () => recorded.map((f, i) => [f, marked.has(i)]),
     holdWrites: () => {
       let release = (): void => {}
       hold = new Promise<void>(resolve => { release = resolve })
@@ -108,9 +118,11 @@ t.test('every write of a set but the flag is sent at once; the flag waits until 
 })
 
 t.test('a failed write of the set stops the flag, though the others were written', async t => {
-  const { writer, events } = rig({ failOn: '90' })
+  const { writer, events, stored } = rig({ failOn: '90' })
   await t.rejects(writer.commit({ instance: 'art', outcome: 'pushed', detail: 'x', cspaceUrl: 'http://cs/1', synced: 'true' }), /503/)
   t.ok(events.includes('done spacelinkstatus'), 'the status sentence, sent at the same time, was written')
+  t.same(stored(), [['cspaceurl', false], ['spacelinkstatus', true], ['synced', false]], 'only the write RS accepted is marked')
+  t.same(writer.written.map(w => w.field), ['spacelinkstatus'], 'and only it is reported as written')
   t.notOk(events.some(e => e.startsWith('write 89')), 'the flag was not written')
   t.notOk(events.some(e => e.startsWith('finish')), 'the set stays unfinished')
 })
@@ -150,12 +162,14 @@ t.test('a write that fails leaves the set unfinished (the nightly run completes 
 })
 
 t.test('answered early: the person reads "in-progress"; the final set is recorded as unfinished and not written', async t => {
-  const { writer, events } = rig()
+  const { writer, events, stored } = rig()
   t.equal(await writer.answerEarly('the push continues in the background: http://spacelink/tx-1'), true)
   t.ok(writer.answered)
   await writer.commit({ instance: 'art', outcome: 'pushed', detail: 'x', cspaceUrl: 'http://cs/1', synced: 'true' })
   const writes = events.filter(e => e.startsWith('write'))
   t.same(writes, ['write 91=2026-11-21 14:02 spacelink: in-progress: the push continues in the background: http://spacelink/tx-1'])
+  t.same(stored(), [['spacelinkstatus', true], ['cspaceurl', false], ['spacelinkstatus', false], ['synced', false]],
+    'the early status first and marked; the final set after it, each at a position of its own, none marked')
   t.ok(events.includes('begin 5 art tx-1'))
   t.notOk(events.some(e => e.startsWith('finish')))
 })
