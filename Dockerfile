@@ -15,10 +15,13 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 # NODE_OPTIONS: a heap ceiling, so V8 sizes its heap for a service rather than for the host. Without one,
 # Node derives ~4 GB from the host's memory and lets garbage pile up to match: a 10,000-item night peaked at
-# ~200 MB RSS with a live heap of ~25 MB; with 256 MB, ~150 MB at the same speed (BENCHMARKS.md, part 7).
-# Images and archives are streamed through buffers outside this heap. Override with -e NODE_OPTIONS=….
+# ~200 MB RSS with a live heap of ~25 MB; with 256 MB, ~160 MB at the same speed. MALLOC_ARENA_MAX: glibc
+# gives each thread that allocates an arena of its own and returns little of them; two arenas took another
+# 10 MB off that night (BENCHMARKS.md, part 7). Images and archives are streamed through buffers outside
+# the heap (docs/operations.md says what does grow with a collection). Override either with -e.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=256 \
+    MALLOC_ARENA_MAX=2 \
     PORT=3000 \
     SPACELINK_CONFIG=/config/spacelink.yaml \
     DATABASE_URL=sqlite:/data/spacelink.db

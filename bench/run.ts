@@ -54,9 +54,14 @@ const parts: Array<{ name: string, run: () => Promise<string> }> = [
   { name: 'cold', run: async () => await coldStart(full ? 5 : 3) },
   {
     name: 'cli',
-    run: async () => await builtCli(full
-      ? [{ n: 10_000, latencyMs: 0 }, { n: 100_000, latencyMs: 0, dryRun: true }]
-      : [{ n: 1000, latencyMs: 0 }, { n: 10_000, latencyMs: 0, dryRun: true }])
+    run: async () => {
+      const pushes = Number(process.env.BENCH_CLI_PUSHES ?? (full ? 10_000 : 1000))
+      const dry = Number(process.env.BENCH_CLI_DRY ?? (full ? 100_000 : 10_000))
+      return await builtCli([
+        ...(pushes > 0 ? [{ n: pushes, latencyMs: 0 }] : []),
+        ...(dry > 0 ? [{ n: dry, latencyMs: 0, dryRun: true }] : [])
+      ])
+    }
   },
   { name: 'export', run: async () => await packageExport((full ? 1024 : 100) * 1024 * 1024) },
   { name: 'resourcesync', run: async () => await resourceSyncHarvest(process.env.BENCH_RS_SIZES?.split(',').map(Number) ?? [100_000, 1_000_000]) }
