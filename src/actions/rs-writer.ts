@@ -5,8 +5,9 @@
  * and when nothing may be written any more (a dry run, or an api_webhooks button already answered: RS
  * re-reads the resource after the answer, and a later write makes the person's next save an edit
  * conflict). It composes the status sentence, records every write in the transaction before making it
- * and marks it after, and keeps the resource listed as unfinished until its write set is complete, so
- * the next nightly run finishes what a crash, an RS outage or an early answer left undone.
+ * and marks it as sent (taking the mark back when RS refuses it), and keeps the resource listed as
+ * unfinished until its write set is complete, so the next nightly run finishes what a crash, an RS outage
+ * or an early answer left undone.
  *
  * Writes go through a queue (`#gate`): the deadline's early answer and a final write set never overlap.
  */
@@ -187,31 +188,33 @@ export class RsWriter {
   }
 
   /**
-   * Makes the writes at once; when all have settled, marks those RS accepted in one statement, then throws
-   * the first failure. A crash between a write and the mark leaves that row unmarked for good: the set is
-   * still listed as unfinished, so the next action finishes it, but it finds the value already in RS and
-   * writes nothing, so this transaction's page shows the write as not made and its revert leaves that
-   * field alone. One mark per batch (not per write, as before issue 17's second pass) widens that window
-   * from one statement to the batch's slowest write; it saves four statements per pushed item.
+   * Makes the writes at once. They are marked written before they are sent, in one statement, and a write
+   * RS refuses has its mark taken back once all have settled (then the first failure is thrown). Marked
+   * first because a crash in between must err on the safe side: a write marked but never made is one
+   * whose revert finds RS still holding the previous value and has nothing to do for it (revert-plan.ts),
+   * while a write made but not marked would be skipped by its revert and stay in RS for good. `written_at`
+   * is therefore when the write was sent.
    */
   async #write (changes: FieldChange[], positions: number[]): Promise<FieldChange[]> {
+    const writtenAt = this.#deps.now().toISOString()
+    await this.#deps.transactions.markRsWritesDone(this.#deps.transactionId, positions, writtenAt)
     const settled = await Promise.allSettled(changes.map(async change => {
       await this.#deps.rs.updateField(this.#deps.rsid, change.fieldRef ?? change.field, change.value)
     }))
-    const writtenAt = this.#deps.now().toISOString()
-    const done = positions.filter((_, i) => settled[i]?.status === 'fulfilled')
-    for (const position of done) {
+    const refused = positions.filter((_, i) => settled[i]?.status === 'rejected')
+    for (const position of positions) {
       const entry = this.#recorded[position]
-      if (entry === undefined) continue
+      if (entry === undefined || refused.includes(position)) continue
       entry.writtenAt = writtenAt
       // Later diffs of this action (a group's pressed resource) see what RS holds now.
       const known = this.#deps.loaded()?.find(f => isField(f, entry.fieldRef ?? entry.field))
       if (known !== undefined) known.value = entry.value
     }
-    await this.#deps.transactions.markRsWritesDone(this.#deps.transactionId, done, writtenAt)
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
-    if (failed !== undefined) throw failed.reason
-    return changes.filter((_, i) => settled[i]?.status === 'fulfilled')
+    if (failed === undefined) return changes
+    // A mark that cannot be taken back errs on the safe side (see above); RS's refusal is what to report.
+    await this.#deps.transactions.markRsWritesDone(this.#deps.transactionId, refused, null).catch(() => {})
+    throw failed.reason
   }
 
   async #queue<T> (work: () => Promise<T>): Promise<T> {

@@ -93,8 +93,11 @@ export interface TransactionRepo {
    * RS). The list only grows: an action that writes again (the status after an early answer) appends.
    */
   recordRsWrites (id: string, writes: RsWrite[], from?: number): Promise<void>
-  /** Marks the writes at these positions done, in one statement; positions not recorded are ignored. */
-  markRsWritesDone (id: string, positions: readonly number[], writtenAt: string): Promise<void>
+  /**
+   * Marks the writes at these positions written at `writtenAt` (null: not written, a mark taken back), in
+   * one statement; positions not recorded are ignored.
+   */
+  markRsWritesDone (id: string, positions: readonly number[], writtenAt: string | null): Promise<void>
   finish (id: string, r: TransactionResult): Promise<void>
   get (id: string): Promise<TransactionRow | undefined>
   list (f: TransactionFilter): Promise<Page<TransactionRow>>

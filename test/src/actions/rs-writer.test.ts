@@ -60,10 +60,11 @@ function rig (opts: { dryRun?: boolean, failOn?: string, fields?: FieldValue[] }
         recorded.push(...writes.map(w => w.field))
         events.push(`record ${writes.map(w => w.field).join(',')}`)
       },
-      async markRsWritesDone (_id, positions) {
+      async markRsWritesDone (_id, positions, writtenAt) {
         for (const p of positions) {
-          marked.add(p)
-          events.push(`done ${recorded[p] ?? `?${p}`}`)
+          if (writtenAt === null) marked.delete(p)
+          else marked.add(p)
+          events.push(`${writtenAt === null ? 'undone' : 'done'} ${recorded[p] ?? `?${p}`}`)
         }
       }
     },
@@ -122,6 +123,8 @@ t.test('a failed write of the set stops the flag, though the others were written
   await t.rejects(writer.commit({ instance: 'art', outcome: 'pushed', detail: 'x', cspaceUrl: 'http://cs/1', synced: 'true' }), /503/)
   t.ok(events.includes('done spacelinkstatus'), 'the status sentence, sent at the same time, was written')
   t.same(stored(), [['cspaceurl', false], ['spacelinkstatus', true], ['synced', false]], 'only the write RS accepted is marked')
+  t.ok(events.indexOf('done cspaceurl') < events.findIndex(e => e.startsWith('write 91')), 'each write is marked before it is sent (after a crash a revert may find nothing to undo, but never skips a written field)')
+  t.ok(events.includes('undone cspaceurl'), 'and the mark of the refused one is taken back')
   t.same(writer.written.map(w => w.field), ['spacelinkstatus'], 'and only it is reported as written')
   t.notOk(events.some(e => e.startsWith('write 89')), 'the flag was not written')
   t.notOk(events.some(e => e.startsWith('finish')), 'the set stays unfinished')

@@ -124,6 +124,8 @@ for (const engine of engines) {
         'the list grows in order; one mark covers several writes'
       )
 
+      await store.transactions.markRsWritesDone(tx.id, [2], null)
+      t.same((await store.transactions.get(tx.id))?.rsWrites.map(w => w.writtenAt), [when, '2026-11-21T14:03:00.000Z', null], 'a mark taken back')
       await store.transactions.markRsWritesDone(tx.id, [7], when)
       await store.transactions.markRsWritesDone(tx.id, [], when)
       t.equal((await store.transactions.get(tx.id))?.rsWrites.length, 3, 'marking a position never recorded changes nothing')
