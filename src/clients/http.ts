@@ -236,7 +236,7 @@ async function acquire (req: UpstreamRequest): Promise<LimitSlot | undefined> {
   if (req.limit === undefined) return undefined
   const context = background.getStore()
   const priority: Priority = context === undefined ? 'foreground' : 'background'
-  return await (context?.own?.get(req.limit) ?? req.limit).acquire(priority)
+  return await (context?.own?.get(req.limit) ?? req.limit).acquire(priority, req.signal)
 }
 
 async function send (dispatcher: Dispatcher, req: UpstreamRequest): Promise<Dispatcher.ResponseData> {

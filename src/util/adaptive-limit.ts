@@ -124,11 +124,12 @@ export class AdaptiveLimit {
     return () => { this.watchers.delete(watcher) }
   }
 
-  /** Waits for a place in flight. */
-  async acquire (priority: Priority = 'foreground'): Promise<LimitSlot> {
+  /** Waits for a place in flight; a `signal` aborted meanwhile takes the caller out of the line (rejects with its reason). */
+  async acquire (priority: Priority = 'foreground', signal?: AbortSignal): Promise<LimitSlot> {
+    signal?.throwIfAborted()
     if (this.active >= this.current || this.queued > 0) {
       this.window.saturated = true
-      await new Promise<void>(resolve => { this.waiting[priority].push(resolve) })
+      await this.inLine(priority, signal)
     } else {
       this.active++
     }
@@ -144,6 +145,26 @@ export class AdaptiveLimit {
         this.wake()
       }
     }
+  }
+
+  /** Resolves when `wake` hands this waiter a place (counted in `active` by then). */
+  private async inLine (priority: Priority, signal?: AbortSignal): Promise<void> {
+    const line = this.waiting[priority]
+    await new Promise<void>((resolve, reject) => {
+      const leave = (): void => {
+        const at = line.indexOf(handed)
+        // Not in line any more: a place was handed over already, and the caller gets it.
+        if (at === -1) return
+        line.splice(at, 1)
+        reject(signal?.reason)
+      }
+      const handed = (): void => {
+        signal?.removeEventListener('abort', leave)
+        resolve()
+      }
+      line.push(handed)
+      signal?.addEventListener('abort', leave, { once: true })
+    })
   }
 
   /** Runs `work` in a held place (nothing learnt: for work that is not one upstream call). */

@@ -125,3 +125,22 @@ t.test('jitter of a few milliseconds on a fast upstream is not a rise', async (t
   t.equal(Math.min(...widths), 5)
   t.equal(limit.limit, 8)
 })
+
+t.test('a call whose caller gave up leaves the line: it takes no place, and the next in line gets it', async (t) => {
+  const limit = new AdaptiveLimit({ initial: 1, max: 4 })
+  const held = await limit.acquire()
+  const gone = new AbortController()
+  const abandoned = limit.acquire('background', gone.signal)
+  const next = limit.acquire('background')
+  t.equal(limit.queued, 2)
+  gone.abort(new Error('the client went away'))
+  await t.rejects(abandoned, /the client went away/, 'the waiting call ends with the reason')
+  t.equal(limit.queued, 1, 'and is out of the line')
+  held.release()
+  const slot = await next
+  t.equal(limit.inFlight, 1, 'the freed place went to the next caller, none to the one that left')
+  slot.release()
+  t.equal(limit.inFlight, 0)
+  await t.rejects(limit.acquire('foreground', gone.signal), /the client went away/, 'an already aborted call does not queue')
+  t.equal(limit.queued, 0)
+})
