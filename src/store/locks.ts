@@ -50,6 +50,9 @@ export interface LockRepo {
   runLock (instance: string): Promise<RunLockState | undefined>
 }
 
+/** How long a resource lock row outlives a holder that stopped extending it (SQLite). */
+export const defaultResourceLockTtlMs = 30_000
+
 export interface LockSettings {
   /** SQLite: how long a lock row stays valid without being extended (a crashed holder blocks this long). */
   resourceLockTtlMs?: number
@@ -89,7 +92,7 @@ export function createLockRepo (
   const local = new KeyedMutex()
   if (engine === 'postgres' && settings.newPgPool === undefined) throw new Error('PostgreSQL locks need a pool of their own: pass newPgPool (openStore does)')
   const pgPool = engine === 'postgres' ? settings.newPgPool?.(settings.lockPoolSize ?? 10) : undefined
-  const holdDatabaseLock = pgPool !== undefined ? advisoryLocker(pgPool) : rowLocker(db, settings.resourceLockTtlMs ?? 30_000)
+  const holdDatabaseLock = pgPool !== undefined ? advisoryLocker(pgPool) : rowLocker(db, settings.resourceLockTtlMs ?? defaultResourceLockTtlMs)
   /** PostgreSQL: the connection holding each run's advisory lock, by instance. */
   const runSessions = new Map<string, { holder: string, client: pg.PoolClient }>()
 
@@ -207,8 +210,6 @@ interface DatabaseLocker {
  * (spacelink's namespace, hashtext(key)); two keys sharing a 32-bit hash merely serialise with each other.
  */
 function advisoryLocker (pool: pg.Pool): DatabaseLocker {
-  // An idle client whose server went away emits 'error' on the pool; without a listener that kills the process.
-  pool.on('error', () => {})
   return {
     async run (key, deadline, waitMs, fn) {
       const client = await connectBefore(pool, deadline, key, waitMs)

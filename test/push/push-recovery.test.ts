@@ -15,6 +15,7 @@ import type { Config } from '../../src/config/schema.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { freshDatabaseUrl } from '../helpers/databases.js'
 import { assertPushedOnce } from '../helpers/cs-invariants.js'
+import { defaultResourceLockTtlMs } from '../../src/store/locks.js'
 
 const redHills = { rsid: 1, objectCsid: '87674c8f-296d-4682-a795' }
 const childScript = new URL('../helpers/push-child.ts', import.meta.url).pathname
@@ -117,7 +118,7 @@ for (const engine of ['postgres', 'sqlite'] as const) {
     const started = Date.now()
     const again = await push(next, h)
     t.equal(again.statusCode, 201, 'the next press, on a new app, finishes the push')
-    t.ok(Date.now() - started < 5000, 'no wait for a lock of the closed app')
+    t.ok(Date.now() - started < defaultResourceLockTtlMs, 'no wait for a lock of the closed app (it would last the lock\'s whole TTL)')
     assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
     t.equal(h.cs.state().calls['POST /media'], 1, 'the media record was not created again')
     t.equal(h.rsField(redHills.rsid, 89), 'true')
@@ -187,7 +188,7 @@ for (const { operation, late, step, engine } of killCases) {
     const started = Date.now()
     const again = await push(h.app, h)
     t.equal(again.statusCode, 201)
-    t.ok(Date.now() - started < 5000, 'no wait for a lock of the dead process')
+    t.ok(Date.now() - started < defaultResourceLockTtlMs, 'no wait for a lock of the dead process (it would last the lock\'s whole TTL)')
     assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)
     const calls = h.cs.state().calls
     const repeated = late ? 0 : 1
