@@ -218,9 +218,6 @@ export async function runSync (services: Services, instanceName: string, opts: S
   }
 }
 
-/** Runs in progress per upstream limit: RS's limit is shared by every instance's run. */
-const runsOn = new WeakMap<AdaptiveLimit, number>()
-
 /**
  * The run's widths: each upstream's limit starts again from the run's width under its ceiling, unless
  * another run is using it (two instances' nights share RS: the second must not throw away the width the
@@ -241,33 +238,25 @@ function followWidths (services: Services, instanceName: string, widths: { concu
   if (cs !== undefined) limits.push([`cs:${instanceName}`, cs])
   if (limits.length === 0) return { items: () => start, stop: () => undefined }
   const { callWidth } = widths
-  if (callWidth !== undefined) {
-    // A fixed call width is this run's alone: its calls wait for limits of their own, and the shared ones
-    // (the buttons', another instance's night) are left as they are.
-    const own = new Map(limits.map(([, limit]) => [limit, new AdaptiveLimit({ initial: callWidth, max: callWidth })]))
-    const records = limits.map(([name, limit]) => [name, recordWidth(own.get(limit) ?? limit)] as const)
-    const items: WidthRecord = { start, min: start, max: start, final: start }
-    const stop = (): RunWidths => ({ items: { ...items }, upstreams: Object.fromEntries(records.map(([name, record]) => [name, record.stop()])) })
-    return { items: () => start, own, stop }
-  }
-  for (const [, limit] of limits) {
-    const running = runsOn.get(limit) ?? 0
-    runsOn.set(limit, running + 1)
-    if (running === 0) limit.reset(start, ceiling)
-  }
-  const records = limits.map(([name, limit]) => [name, recordWidth(limit)] as const)
+  // A fixed call width is this run's alone: its calls wait for limits of their own, and the shared ones
+  // (the buttons', another instance's night) are left as they are.
+  const own = callWidth === undefined ? undefined : new Map(limits.map(([, limit]) => [limit, new AdaptiveLimit({ initial: callWidth, max: callWidth })]))
+  const used = limits.map(([name, limit]) => [name, own?.get(limit) ?? limit] as const)
+  const leave = own === undefined ? limits.map(([, limit]) => limit.joinRun(start, ceiling)) : []
+  const records = used.map(([name, limit]) => [name, recordWidth(limit)] as const)
   const items: WidthRecord = { start, min: start, max: start, final: start }
   return {
     items: () => {
-      const now = start >= ceiling ? start : Math.min(ceiling, Math.max(...limits.map(([, limit]) => limit.limit)))
+      const now = own !== undefined || start >= ceiling ? start : Math.min(ceiling, Math.max(...used.map(([, limit]) => limit.limit)))
       items.min = Math.min(items.min, now)
       items.max = Math.max(items.max, now)
       items.final = now
       return now
     },
+    ...(own === undefined ? {} : { own }),
     stop: () => {
       const upstreams = Object.fromEntries(records.map(([name, record]) => [name, record.stop()]))
-      for (const [, limit] of limits) runsOn.set(limit, Math.max(0, (runsOn.get(limit) ?? 1) - 1))
+      for (const left of leave) left()
       return { items: { ...items }, upstreams }
     }
   }

@@ -74,6 +74,8 @@ export class AdaptiveLimit {
   private epoch = 0
   private window = { count: 0, ratioSum: 0, saturated: false }
   private readonly watchers = new Set<(limit: number) => void>()
+  /** Sync runs using this limit now (RS's is shared by every instance's night). */
+  private runs = 0
 
   constructor (opts: AdaptiveLimitOptions) {
     this.ceiling = Math.max(1, Math.floor(opts.max))
@@ -116,6 +118,22 @@ export class AdaptiveLimit {
     this.epoch++
     this.window = { count: 0, ratioSum: 0, saturated: false }
     this.wake()
+  }
+
+  /**
+   * A sync run starts using this limit. The first run starts it again from `width` under `max`; a run that
+   * joins while another uses it (two instances' nights on one RS) leaves it where that run got it, rather
+   * than throw away the width found. Returns the function that ends this run's use.
+   */
+  joinRun (width: number, max: number): () => void {
+    if (this.runs === 0) this.reset(width, max)
+    this.runs++
+    let left = false
+    return () => {
+      if (left) return
+      left = true
+      this.runs--
+    }
   }
 
   /** Calls `watcher` with every new limit; returns the function that stops it. */
