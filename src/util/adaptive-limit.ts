@@ -185,16 +185,6 @@ export class AdaptiveLimit {
     })
   }
 
-  /** Runs `work` in a held place (nothing learnt: for work that is not one upstream call). */
-  async run<T> (work: () => Promise<T>, priority: Priority = 'foreground'): Promise<T> {
-    const slot = await this.acquire(priority)
-    try {
-      return await work()
-    } finally {
-      slot.release()
-    }
-  }
-
   private learn (sample: LimitSample, epoch: number): void {
     if (this.fixed) return
     if (sample.overloaded) {
