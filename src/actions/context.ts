@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js'
 import type { ResourceSpaceClient, FieldValue, ImageSize } from '../clients/resourcespace.js'
 import type { CollectionSpaceClient, CsRecord } from '../clients/collectionspace.js'
 import type { Store } from '../store/index.js'
+import type { StartedAhead } from '../push/push-derivative.js'
 import type { SpacelinkEvents } from './events.js'
 import type { RsWriter } from './rs-writer.js'
 import type { ActionRequest, ActionResult, CsObjectRef, HandlerResult } from './types.js'
@@ -48,8 +49,10 @@ export interface ActionMemo {
   instanceName?: string
   match?: { accessionNumber: string, result: ObjectMatch }
   record?: CsRecord
-  /** The resource's image sizes, asked for beside the CS search by an action that pushes (see resolveObject). */
+  /** The resource's image sizes, asked for beside the resource's fields by an action that pushes. */
   sizes?: Promise<ImageSize[]>
+  /** A first push's download and media search, begun beside the CS search (push-ahead.ts). */
+  pushAhead?: Promise<StartedAhead | undefined>
 }
 
 export type Handler = (ctx: ActionContext) => Promise<HandlerResult>

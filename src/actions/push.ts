@@ -11,6 +11,7 @@ import type { ImageSize } from '../clients/resourcespace.js'
 import type { LinkRow } from '../store/index.js'
 import { UpstreamError } from '../errors.js'
 import type { ActionContext } from './context.js'
+import { claimPushAhead } from './push-ahead.js'
 import { fieldValue, imageSizes, type Resolved } from './resolve.js'
 
 export type Transfer =
@@ -28,6 +29,8 @@ export async function transferDerivative (ctx: ActionContext, resolved: Resolved
     const size = chooseSize(await imageSizes(ctx), resolved.instance.derivative.sizes, req.size)
     if (isDerivativeProblem(size)) return { kind: 'no-derivative', problem: size.problem }
     const existing = await store.links.findCurrent(req.rsid, resolved.instanceName, size.sizeCode)
+    // What was begun before the lock serves only a push that still finds no link now.
+    const ahead = existing === undefined ? await claimPushAhead(ctx.memo, size.sizeCode) : undefined
     let replaced: string | undefined
     if (existing?.step === 'done' && req.force !== true) {
       if (await mediaStillThere(ctx, resolved, existing)) return { kind: 'already-pushed', link: existing, size }
@@ -51,7 +54,8 @@ export async function transferDerivative (ctx: ActionContext, resolved: Resolved
       cs: resolved.cs,
       rs,
       links: store.links,
-      log: ctx.log
+      log: ctx.log,
+      ...(ahead === undefined ? {} : { ahead })
     })
     if (pushed.kind === 'no-derivative') return pushed
     // Done means done in CS, decided under the lock, so a press queued behind this one finds it done. RS is

@@ -50,12 +50,12 @@ export async function loadResource (ctx: ActionContext): Promise<LoadedResource>
   return loaded
 }
 
+/** A resource whose instance and accession number are known, before its CS object is searched for. */
+export type Unmatched = Omit<Resolved, 'object'>
+
 export interface ResolveOptions {
-  /**
-   * Ask RS for the resource's image sizes beside the CS search (an action that pushes needs them next,
-   * and they depend only on the resource): one round trip less on the push's critical path.
-   */
-  withSizes?: boolean
+  /** Called just before the CS search, to begin work that can go beside it (a push's download). */
+  alongsideSearch?: (found: Unmatched) => void
 }
 
 export async function resolveObject (ctx: ActionContext, opts: ResolveOptions = {}): Promise<Resolved | EarlyOutcome> {
@@ -72,8 +72,7 @@ export async function resolveObject (ctx: ActionContext, opts: ResolveOptions = 
     return { outcome: 'no-accession-number', instanceName, detail: 'the accession number field is empty and the original filename does not contain one' }
   }
   const cs = ctx.services.cs(instanceName)
-  // Started, not awaited: transferDerivative awaits the same promise.
-  if (opts.withSizes === true) imageSizes(ctx)
+  opts.alongsideSearch?.({ loaded, instanceName, instance, cs, accessionNumber })
   if (ctx.memo.match?.accessionNumber !== accessionNumber) {
     ctx.memo.match = { accessionNumber, result: await matchObject(cs, instance, accessionNumber) }
   }
@@ -95,8 +94,8 @@ export async function resolveObject (ctx: ActionContext, opts: ResolveOptions = 
 
 /**
  * The resource's image sizes, asked once per action. The promise is kept with a handler attached, so a
- * read started ahead of need (beside the CS search) reports its failure to whoever awaits it, and never
- * as an unhandled rejection when nobody does (the action ended early).
+ * read started ahead of need (a push asks beside reading the resource) reports its failure to whoever
+ * awaits it, and never as an unhandled rejection when nobody does (the action ended early).
  */
 export function imageSizes (ctx: Pick<ActionContext, 'memo' | 'services' | 'req'>): Promise<ImageSize[]> {
   if (ctx.memo.sizes === undefined) {

@@ -74,3 +74,18 @@ export function discard (body: Dispatcher.ResponseData['body']): void {
   body.on('error', () => {})
   body.destroy()
 }
+
+/**
+ * A download opened ahead of its use: its failure waits for whoever awaits it, and its body, idle until
+ * then, may time out without taking the process down (the push then opens it again).
+ */
+export function openAhead (rs: Pick<ResourceSpaceClient, 'download'>, size: ImageSize): Promise<OpenDerivative | DerivativeProblem> {
+  const opening = openDerivative(rs, size)
+  opening.then(d => { if (!isDerivativeProblem(d)) d.body.on('error', () => {}) }, () => {})
+  return opening
+}
+
+/** Closes a download opened ahead that nobody will read. */
+export function abandon (opened: Promise<OpenDerivative | DerivativeProblem> | undefined): void {
+  opened?.then(d => { if (!isDerivativeProblem(d)) discard(d.body) }, () => {})
+}

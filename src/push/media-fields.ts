@@ -16,9 +16,17 @@ export interface MediaContext {
 
 /** The identification number is the stable key that finds a media record again after a crash. */
 export function identificationKey (instance: InstanceConfig, m: MediaContext): string {
-  const template = instance.media.fields['media_common/identificationNumber'] ?? 'RS-{rsid}-{size}'
-  const key = fill(template, m)
+  const key = fill(keyTemplate(instance), m)
   return m.version > 1 ? `${key}-v${m.version}` : key
+}
+
+/**
+ * Version 1's key before the CS object is matched, or undefined when the instance's template names the
+ * object (`{objectCsid}`): a first push asks CS for it beside the object search (src/actions/push-ahead.ts).
+ */
+export function firstKeyBeforeMatch (instance: InstanceConfig, m: Omit<MediaContext, 'objectCsid' | 'version'>): string | undefined {
+  if (keyTemplate(instance).includes('{objectCsid}')) return undefined
+  return identificationKey(instance, { ...m, objectCsid: '', version: 1 })
 }
 
 export function mediaFields (instance: InstanceConfig, m: MediaContext): Record<string, string> {
@@ -30,6 +38,10 @@ export function mediaFields (instance: InstanceConfig, m: MediaContext): Record<
   fields['media_common/identificationNumber'] = identificationKey(instance, m)
   fields['media_common/title'] ??= `${m.accessionNumber} (${m.size})`
   return fields
+}
+
+function keyTemplate (instance: InstanceConfig): string {
+  return instance.media.fields['media_common/identificationNumber'] ?? 'RS-{rsid}-{size}'
 }
 
 function fill (template: string, m: MediaContext): string {

@@ -16,12 +16,12 @@ import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Logger } from 'pino'
 import type { InstanceConfig } from '../config/schema.js'
-import type { CollectionSpaceClient } from '../clients/collectionspace.js'
+import type { CollectionSpaceClient, MediaSummary } from '../clients/collectionspace.js'
 import type { ImageSize, ResourceSpaceClient } from '../clients/resourcespace.js'
 import type { LinkRepo, LinkRow } from '../store/index.js'
 import { identificationKey, mediaFields, type MediaContext } from './media-fields.js'
 import { HashingStream } from './hashing-stream.js'
-import { discard, isDerivativeProblem, openDerivative, type DerivativeProblem, type OpenDerivative } from './derivative.js'
+import { abandon, discard, isDerivativeProblem, openAhead, openDerivative, type DerivativeProblem, type OpenDerivative } from './derivative.js'
 
 /** Everything one push needs, and nothing else: no action context, no request. */
 export interface PushJob {
@@ -42,6 +42,18 @@ export interface PushJob {
   rs: Pick<ResourceSpaceClient, 'download'>
   links: LinkRepo
   log: Pick<Logger, 'warn'>
+  /** What the action began for this push before it took the lock (src/actions/push-ahead.ts), if anything. */
+  ahead?: StartedAhead
+}
+
+/**
+ * A first push's slow starts, begun before the resource lock, beside the CS search: the download (stream
+ * mode), and the search for media with version 1's identification key (unless the key names the object).
+ */
+export interface StartedAhead {
+  sizeCode: string
+  opened?: Promise<OpenDerivative | DerivativeProblem>
+  orphans?: Promise<MediaSummary[]>
 }
 
 export type PushResult =
@@ -65,10 +77,11 @@ export async function runPush (job: PushJob): Promise<PushResult> {
     // memory looks exactly like one that never pushed this resource, so the search cannot be skipped on
     // the store's word. It costs no round trip of its own instead: the download is opened beside it
     // (a read, harmless to abandon), and only the upload, which would make a second blob, waits for it.
-    if (job.instance.derivative.transfer !== 'blob-uri') opened = ahead(openDerivative(job.rs, job.size))
+    // A first push began both before the lock, beside the CS search (job.ahead).
+    if (job.instance.derivative.transfer !== 'blob-uri') opened = job.ahead?.opened ?? openAhead(job.rs, job.size)
     let orphan: { csid: string, blobCsid?: string } | undefined
     try {
-      orphan = job.newVersion ? undefined : await findMediaByKey(job.cs, identificationKey(job.instance, media))
+      orphan = job.newVersion ? undefined : await findOrphan(job, identificationKey(job.instance, media))
       link = await job.links.start({
         rsid: job.rsid,
         instance: job.instanceName,
@@ -113,25 +126,11 @@ export async function runPush (job: PushJob): Promise<PushResult> {
   return { kind: 'done', link, adopted }
 }
 
-/**
- * A download opened ahead of its use: its failure waits for whoever awaits it, and its body, idle until
- * then, may time out without taking the process down (`openedOrNew` then opens it again).
- */
-function ahead (opening: Promise<OpenDerivative | DerivativeProblem>): Promise<OpenDerivative | DerivativeProblem> {
-  opening.then(d => { if (!isDerivativeProblem(d)) d.body.on('error', () => {}) }, () => {})
-  return opening
-}
-
 /** The download opened ahead while it is still readable, else a new one. */
 async function openedOrNew (job: PushJob, opened?: Promise<OpenDerivative | DerivativeProblem>): Promise<OpenDerivative | DerivativeProblem> {
   const early = opened === undefined ? undefined : await opened
   if (early !== undefined && (isDerivativeProblem(early) || !early.body.destroyed)) return early
   return await openDerivative(job.rs, job.size)
-}
-
-/** Closes a download opened ahead that nobody will read. */
-function abandon (opened: Promise<OpenDerivative | DerivativeProblem> | undefined): void {
-  opened?.then(d => { if (!isDerivativeProblem(d)) discard(d.body) }, () => {})
 }
 
 function mediaContext (job: PushJob, version: number): MediaContext {
@@ -140,6 +139,18 @@ function mediaContext (job: PushJob, version: number): MediaContext {
 
 async function findMediaByKey (cs: CollectionSpaceClient, key: string): Promise<{ csid: string, blobCsid?: string } | undefined> {
   return (await cs.findMedia({ identificationNumber: key }))[0]
+}
+
+/**
+ * Media with this push's key that no link records. A search made before the lock that found nothing is
+ * trusted: a push that made such media since would have stored its link first, and the caller found none.
+ * A record it did find is asked for again here, under the lock, where adoption is decided (a person may
+ * have deleted it meanwhile); a search that failed is made again.
+ */
+async function findOrphan (job: PushJob, key: string): Promise<{ csid: string, blobCsid?: string } | undefined> {
+  const early = await job.ahead?.orphans?.catch(() => undefined)
+  if (early?.length === 0) return undefined
+  return await findMediaByKey(job.cs, key)
 }
 
 /** Stream mode: bytes flow RS → spacelink → CS, hashed on the way, never held whole in memory. */

@@ -10,14 +10,23 @@ import type { ActionContext } from '../context.js'
 import { reportEarly } from '../early.js'
 import { mappedMetadata, type MetadataChanges } from '../metadata.js'
 import { transferDerivative, type Transfer } from '../push.js'
-import { isEarly, resolveObject, type Resolved } from '../resolve.js'
+import { imageSizes, isEarly, resolveObject, type Resolved } from '../resolve.js'
+import { abandonPushAhead, startPushAhead } from '../push-ahead.js'
 import type { HandlerResult } from '../types.js'
 import { settleAll } from '../../util/concurrency.js'
 
 export async function pushResource (ctx: ActionContext): Promise<HandlerResult> {
-  const resolved = await resolveObject(ctx, { withSizes: true })
-  if (isEarly(resolved)) return await reportEarly(ctx, resolved)
-  return await pushToObject(ctx, resolved)
+  // What a push needs that depends only on the resource, or on the resource and its instance, is asked
+  // before the answers it does not need: the image sizes beside the resource's fields, a first push's
+  // download and media search beside the CS object search (push-ahead.ts).
+  imageSizes(ctx)
+  try {
+    const resolved = await resolveObject(ctx, { alongsideSearch: found => { startPushAhead(ctx, found) } })
+    if (isEarly(resolved)) return await reportEarly(ctx, resolved)
+    return await pushToObject(ctx, resolved)
+  } finally {
+    abandonPushAhead(ctx.memo)
+  }
 }
 
 /** Metadata and image of an already resolved resource (a group member is resolved to the group's object). */
