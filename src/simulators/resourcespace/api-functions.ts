@@ -438,7 +438,7 @@ function versionOf (resource: RsResource): string {
 }
 
 function originalLength (resource: RsResource): number {
-  return originalFileLength(resource.ref, resource.fileExtension)
+  return originalFileLength(resource.ref, resource.fileExtension, resource.originalLength)
 }
 
 function checksum (ref: number): string {

@@ -8,6 +8,7 @@
  * simulator guards nothing.
  */
 import type { AddressInfo } from 'node:net'
+import { finished } from 'node:stream/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { FaultInjector } from '../faults.js'
@@ -42,8 +43,9 @@ export interface RsSimulatorOptions {
   /** Multiplies the profile's per-call costs (0.1: a real RS ten times faster, for short benchmarks). Default 1. */
   latencyScale?: number
   /**
-   * PHP-FPM-like capacity: at most this many API calls (and download starts) served at once, each holding a
-   * worker for its latency; the rest queue in arrival order. Default: no limit.
+   * PHP-FPM-like capacity: at most this many API calls and downloads served at once, each holding a
+   * worker for its latency and until its answer's last byte is sent (a download to a slow reader holds
+   * it longer; a refused signature takes one too); the rest queue in arrival order. Default: no limit.
    */
   workers?: number
   /** With `workers`: calls that may wait; more are answered 502 at once (as nginx does). Default: no bound. */
@@ -131,9 +133,19 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
     const ms = latencyMs + Math.round(profile(fn) * scale)
     if (ms > 0) await sleep(ms)
   }
-  /** The call's service time, on a worker when the capacity is limited. */
-  const delay = async (fn = 'download'): Promise<void> => {
-    await (pool === undefined ? wait(fn) : pool.run(async () => { await wait(fn) }))
+  /**
+   * One call's service, on a worker when the capacity is limited: its latency, then its answer, the
+   * worker held until the answer's last byte is handed to the network or the client went away — as a
+   * PHP-FPM worker stays busy in `readfile` while a download streams to a slow reader.
+   */
+  const serve = async (fn: string, reply: FastifyReply, respond: () => unknown): Promise<FastifyReply> => {
+    const work = async (): Promise<void> => {
+      await wait(fn)
+      await respond()
+      await finished(reply.raw).catch(() => {})
+    }
+    await (pool === undefined ? work() : pool.run(work))
+    return reply
   }
 
   const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true })
@@ -159,19 +171,21 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
       { user: caller.name, key: caller.key }
     )) {
       store.rejectedSignatures++
-      return await reply.code(401).send('Invalid signature')
+      // RS's PHP checks the signature: a refused call takes a worker too.
+      return await serve('(refused)', reply, () => reply.code(401).send('Invalid signature'))
     }
     const params = new URLSearchParams(query)
     const fn = params.get('function') ?? ''
     store.countCall(fn === '' ? '(none)' : fn)
-    await delay(fn)
-    const pretty = read('pretty')
-    const answer = callRsFunction(fn, params, { store, keys, user: caller, baseUrl: baseUrl(request) }, pretty !== undefined && pretty !== '' && pretty !== '0')
-    return await reply.code(answer.status).send(answer.body)
+    return await serve(fn, reply, () => {
+      const pretty = read('pretty')
+      const answer = callRsFunction(fn, params, { store, keys, user: caller, baseUrl: baseUrl(request) }, pretty !== undefined && pretty !== '' && pretty !== '0')
+      return reply.code(answer.status).send(answer.body)
+    })
   }
 
   for (const url of apiPaths) app.route({ method: ['GET', 'POST'], url, handler: api })
-  registerDownloads(app, { store, keys, baseUrl, delay })
+  registerDownloads(app, { store, keys, baseUrl, serve })
   // The resource's view page, where links from spacelink's pages lead a person (a small stand-in).
   app.get('/pages/view.php', async function view (request, reply) {
     const ref = Number(new URLSearchParams(rawQuery(request)).get('ref'))
