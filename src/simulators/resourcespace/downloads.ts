@@ -51,7 +51,8 @@ function fileFor (resource: RsResource | undefined, size: string, extension: str
   if (size === '') {
     // The original only under its own extension: RS serves the placeholder for `ext=jpg` of a PNG original.
     if (resource.fileExtension === '' || resource.fileExtension !== extension.toLowerCase()) return undefined
-    return { bytes: originalFile(resource.ref, resource.fileExtension, resource.revision, resource.originalLength), type: contentTypeOf(resource.fileExtension) }
+    const bytes = originalFile(resource.ref, resource.fileExtension, resource.revision, resource.originalLength)
+    return { bytes, type: contentTypeOf(resource.fileExtension) }
   }
   if (!resource.sizes.has(size) || extension.toLowerCase() !== 'jpg') return undefined
   return { bytes: previewJpeg(resource.ref, size, resource.revision), type: 'image/jpeg' }
