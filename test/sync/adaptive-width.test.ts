@@ -89,3 +89,33 @@ t.test('two instances\' nights at once: the second does not reset the RS width t
   const next = runSync(h.app.spacelink, 'art', { concurrency: 8, maxConcurrency: 32, limit: 1 })
   t.equal((await next).widths?.upstreams.rs?.start, 8, 'a night alone starts again from its own width')
 })
+
+t.test('a button press made while the night\'s calls wait for RS goes to RS before them (the night runs at background priority)', async t => {
+  const h = await startHarness(t)
+  const rs = h.app.spacelink.rs.limit
+  // The night's first two RS calls are held there, filling RS's width of 2; its next ones wait in spacelink.
+  let release = (): void => {}
+  const itemReads = (op: string): boolean => op === 'get_resource_field_data' || op === 'get_resource_all_image_sizes'
+  const held = h.rs.faults.add({ match: req => itemReads(req.operation), kind: 'hold', times: 2, until: new Promise<void>(resolve => { release = resolve }) })
+  const night = runSync(h.app.spacelink, 'art', { concurrency: 2, maxConcurrency: 2 })
+  const until = async (what: string, condition: () => boolean): Promise<void> => {
+    // Bounded only so that a failure ends; nothing here is timed.
+    for (let waited = 0; !condition(); waited += 5) {
+      if (waited > 30_000) throw new Error(`never: ${what}`)
+      await sleep(5)
+    }
+  }
+  await until('two night calls held at RS', () => held.hits === 2)
+  await until('night calls waiting in spacelink', () => (rs?.queued ?? 0) >= 2)
+  const nightWaiting = rs?.queued ?? 0
+  const press = h.app.inject({ method: 'POST', url: '/api/v1/callback?rsid=1&query_type=validate-cspace-id', headers: { 'x-api-key': h.keys.button, accept: 'application/json' } })
+  // A press reads the resource's row (get_resource_data), which the night never asks for: its search gave the type.
+  await until('the press waiting too', () => (rs?.queued ?? 0) > nightWaiting)
+  const arrivals: string[] = []
+  h.rs.faults.add({ match: req => { arrivals.push(req.operation); return false }, kind: 'status' })
+  release()
+  t.equal((await press).statusCode, 200, 'the press is answered')
+  t.ok(arrivals.indexOf('get_resource_data') >= 0 && arrivals.indexOf('get_resource_data') < 2,
+    `the press's call was among the first two to reach RS once places freed, ahead of the ${nightWaiting} night calls waiting before it (${arrivals.slice(0, 4).join(', ')})`)
+  t.equal((await night).status, 'finished')
+})

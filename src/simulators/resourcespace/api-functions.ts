@@ -438,7 +438,7 @@ function versionOf (resource: RsResource): string {
 }
 
 function originalLength (resource: RsResource): number {
-  return originalFileLength(resource.ref, resource.fileExtension, resource.originalLength)
+  return originalFileLength(resource.ref, resource.fileExtension)
 }
 
 function checksum (ref: number): string {

@@ -8,7 +8,6 @@
  * simulator guards nothing.
  */
 import type { AddressInfo } from 'node:net'
-import { finished } from 'node:stream/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { FaultInjector } from '../faults.js'
@@ -43,9 +42,8 @@ export interface RsSimulatorOptions {
   /** Multiplies the profile's per-call costs (0.1: a real RS ten times faster, for short benchmarks). Default 1. */
   latencyScale?: number
   /**
-   * PHP-FPM-like capacity: at most this many API calls and downloads served at once, each holding a
-   * worker for its latency and until its answer's last byte is sent (a download to a slow reader holds
-   * it longer; a refused signature takes one too); the rest queue in arrival order. Default: no limit.
+   * PHP-FPM-like capacity: at most this many API calls (refused ones too) and download starts served at
+   * once, each holding a worker for its latency; the rest queue in arrival order. Default: no limit.
    */
   workers?: number
   /** With `workers`: calls that may wait; more are answered 502 at once (as nginx does). Default: no bound. */
@@ -134,18 +132,13 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
     if (ms > 0) await sleep(ms)
   }
   /**
-   * One call's service, on a worker when the capacity is limited: its latency, then its answer, the
-   * worker held until the answer's last byte is handed to the network or the client went away — as a
-   * PHP-FPM worker stays busy in `readfile` while a download streams to a slow reader.
+   * The call's service time, on a worker when the capacity is limited. The worker is free once the answer
+   * is ready, before it is sent: behind nginx (whose 502 for a full backlog this models) an FPM worker
+   * hands its answer to nginx, which buffers it (`fastcgi_buffering`, on by default, spooling up to 1 GB
+   * to a temporary file), so a slow reader — a download read at a CS upload's pace — holds nginx, not PHP.
    */
-  const serve = async (fn: string, reply: FastifyReply, respond: () => unknown): Promise<FastifyReply> => {
-    const work = async (): Promise<void> => {
-      await wait(fn)
-      await respond()
-      await finished(reply.raw).catch(() => {})
-    }
-    await (pool === undefined ? work() : pool.run(work))
-    return reply
+  const delay = async (fn = 'download'): Promise<void> => {
+    await (pool === undefined ? wait(fn) : pool.run(async () => { await wait(fn) }))
   }
 
   const app = Fastify({ logger: opts.logger ?? false, forceCloseConnections: true })
@@ -172,20 +165,20 @@ export function buildResourceSpaceApp (opts: RsSimulatorOptions = {}): RsSimulat
     )) {
       store.rejectedSignatures++
       // RS's PHP checks the signature: a refused call takes a worker too.
-      return await serve('(refused)', reply, () => reply.code(401).send('Invalid signature'))
+      await delay('(refused)')
+      return await reply.code(401).send('Invalid signature')
     }
     const params = new URLSearchParams(query)
     const fn = params.get('function') ?? ''
     store.countCall(fn === '' ? '(none)' : fn)
-    return await serve(fn, reply, () => {
-      const pretty = read('pretty')
-      const answer = callRsFunction(fn, params, { store, keys, user: caller, baseUrl: baseUrl(request) }, pretty !== undefined && pretty !== '' && pretty !== '0')
-      return reply.code(answer.status).send(answer.body)
-    })
+    await delay(fn)
+    const pretty = read('pretty')
+    const answer = callRsFunction(fn, params, { store, keys, user: caller, baseUrl: baseUrl(request) }, pretty !== undefined && pretty !== '' && pretty !== '0')
+    return await reply.code(answer.status).send(answer.body)
   }
 
   for (const url of apiPaths) app.route({ method: ['GET', 'POST'], url, handler: api })
-  registerDownloads(app, { store, keys, baseUrl, serve })
+  registerDownloads(app, { store, keys, baseUrl, delay })
   // The resource's view page, where links from spacelink's pages lead a person (a small stand-in).
   app.get('/pages/view.php', async function view (request, reply) {
     const ref = Number(new URLSearchParams(rawQuery(request)).get('ref'))

@@ -13,8 +13,8 @@ export interface DownloadContext {
   store: RsStore
   keys: AccessKeys
   baseUrl: (request: FastifyRequest) => string
-  /** Serves the answer `respond` sends as the call `fn` (latency, and a worker until the last byte). */
-  serve: (fn: string, reply: FastifyReply, respond: () => unknown) => Promise<FastifyReply>
+  /** Waits the simulator's configured latency. */
+  delay: (fn?: string) => Promise<void>
 }
 
 export function registerDownloads (app: FastifyInstance, ctx: DownloadContext): void {
@@ -24,21 +24,20 @@ export function registerDownloads (app: FastifyInstance, ctx: DownloadContext): 
     const size = query.get('size') ?? ''
     const extension = query.get('ext') === null || query.get('ext') === '' ? 'jpg' : String(query.get('ext'))
     ctx.store.countCall('download')
-    return await ctx.serve('download', reply, () => {
-      if (!Number.isInteger(ref) || !ctx.keys.verify(query.get('access_key') ?? undefined, ref, size)) {
-        return reply
-          .code(302)
-          .header('location', `${ctx.baseUrl(request)}login.php?url=${encodeURIComponent(request.url)}&nocookies=true`)
-          .send('')
-      }
-      const file = fileFor(ctx.store.resources.get(ref), size, extension) ??
-        { bytes: placeholderPng(size), type: 'image/png' }
-      reply
-        .header('content-type', file.type)
-        .header('content-disposition', `inline; filename="download.${extension}"`)
-        .header('accept-ranges', 'bytes')
-      return sendRange(request, reply, file.bytes)
-    })
+    await ctx.delay()
+    if (!Number.isInteger(ref) || !ctx.keys.verify(query.get('access_key') ?? undefined, ref, size)) {
+      return await reply
+        .code(302)
+        .header('location', `${ctx.baseUrl(request)}login.php?url=${encodeURIComponent(request.url)}&nocookies=true`)
+        .send('')
+    }
+    const file = fileFor(ctx.store.resources.get(ref), size, extension) ??
+      { bytes: placeholderPng(size), type: 'image/png' }
+    reply
+      .header('content-type', file.type)
+      .header('content-disposition', `inline; filename="download.${extension}"`)
+      .header('accept-ranges', 'bytes')
+    return await sendRange(request, reply, file.bytes)
   })
 
   app.get('/login.php', async function login (_request, reply) {
@@ -51,17 +50,16 @@ function fileFor (resource: RsResource | undefined, size: string, extension: str
   if (size === '') {
     // The original only under its own extension: RS serves the placeholder for `ext=jpg` of a PNG original.
     if (resource.fileExtension === '' || resource.fileExtension !== extension.toLowerCase()) return undefined
-    const bytes = originalFile(resource.ref, resource.fileExtension, resource.revision, resource.originalLength)
-    return { bytes, type: contentTypeOf(resource.fileExtension) }
+    return { bytes: originalFile(resource.ref, resource.fileExtension, resource.revision), type: contentTypeOf(resource.fileExtension) }
   }
   if (!resource.sizes.has(size) || extension.toLowerCase() !== 'jpg') return undefined
   return { bytes: previewJpeg(resource.ref, size, resource.revision), type: 'image/jpeg' }
 }
 
 /** One `bytes=` range answered with 206, an impossible one with 416, none with 200. */
-function sendRange (request: FastifyRequest, reply: FastifyReply, bytes: Buffer): FastifyReply {
+async function sendRange (request: FastifyRequest, reply: FastifyReply, bytes: Buffer): Promise<FastifyReply> {
   const range = /^bytes=(\d*)-(\d*)$/.exec(request.headers.range ?? '')
-  if (range === null || (range[1] === '' && range[2] === '')) return reply.code(200).send(bytes)
+  if (range === null || (range[1] === '' && range[2] === '')) return await reply.code(200).send(bytes)
   const length = bytes.length
   let start: number
   let end: number
@@ -73,9 +71,9 @@ function sendRange (request: FastifyRequest, reply: FastifyReply, bytes: Buffer)
     end = range[2] === '' ? length - 1 : Math.min(Number(range[2]), length - 1)
   }
   if (start >= length || start > end) {
-    return reply.code(416).header('content-range', `bytes */${length}`).send('')
+    return await reply.code(416).header('content-range', `bytes */${length}`).send('')
   }
-  return reply
+  return await reply
     .code(206)
     .header('content-range', `bytes ${start}-${end}/${length}`)
     .send(bytes.subarray(start, end + 1))

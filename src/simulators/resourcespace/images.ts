@@ -136,18 +136,17 @@ export function contentTypeOf (extension: string): string {
   return contentTypes[extension.toLowerCase()] ?? 'application/octet-stream'
 }
 
-/** Length of a non-JPEG original's stand-in bytes, unless the resource says otherwise. */
-export const originalStandInLength = 64 * 1024
+const originalStandInLength = 64 * 1024
 
 /**
  * The original file. A JPEG original is a real (large) JPEG; other formats get deterministic stand-in
  * bytes with the format's magic number — enough to check types, lengths and checksums, not to decode.
  */
-export function originalFile (ref: number, extension: string, revision = 0, standInLength = originalStandInLength): Buffer {
+export function originalFile (ref: number, extension: string, revision = 0): Buffer {
   const ext = extension.toLowerCase()
   if (ext === 'jpg' || ext === 'jpeg') return previewJpeg(ref, '', revision)
   const magic = ext === 'pdf' ? Buffer.from('%PDF-1.4\n') : ext === 'tif' || ext === 'tiff' ? Buffer.from([0x49, 0x49, 0x2a, 0x00]) : Buffer.alloc(0)
-  const bytes = Buffer.alloc(standInLength)
+  const bytes = Buffer.alloc(originalStandInLength)
   let seed = (ref * 2654435761 + revision * 40503) >>> 0
   for (let i = 0; i < bytes.length; i++) {
     seed = (seed * 1103515245 + 12345) >>> 0
@@ -158,9 +157,9 @@ export function originalFile (ref: number, extension: string, revision = 0, stan
 }
 
 /** Byte length of `originalFile` without building the stand-in bytes. */
-export function originalFileLength (ref: number, extension: string, standInLength = originalStandInLength): number {
+export function originalFileLength (ref: number, extension: string): number {
   const ext = extension.toLowerCase()
-  return ext === 'jpg' || ext === 'jpeg' ? previewJpeg(ref, '').length : standInLength
+  return ext === 'jpg' || ext === 'jpeg' ? previewJpeg(ref, '').length : originalStandInLength
 }
 
 /** RS's display text for a byte count (`66&nbsp;KB`, `1.1&nbsp;MB`): HTML entity included, as RS sends it. */

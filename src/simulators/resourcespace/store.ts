@@ -5,7 +5,6 @@
  * `update-field.ts` and `search.ts`.
  */
 import { sampleFields, sampleResources, type SampleResource } from '../sample-museum.js'
-import { originalStandInLength } from './images.js'
 
 /** Field types whose values are option nodes (2 checkbox, 3 dropdown, 7 tree, 9 dynamic keywords, 12 radio). */
 export const optionFieldTypes = new Set([2, 3, 7, 9, 12])
@@ -40,8 +39,6 @@ export interface RsResource {
   sizes: Set<string>
   /** How often the file was replaced (each revision has other bytes of the same length). */
   revision: number
-  /** Byte length of a non-JPEG original (its stand-in bytes). */
-  originalLength: number
   /** Text values by field ref (absent = empty). */
   text: Map<number, string>
   /** Option node refs by field ref (absent or [] = empty). */
@@ -65,8 +62,6 @@ export interface RsResourceInit extends SampleResource {
   archive?: number
   /** No original file at all (RS `no_file`): no sizes, empty extension. */
   noFile?: boolean
-  /** Byte length of a non-JPEG original (default 64 KB): a large one keeps a download going. */
-  originalLength?: number
   /** More field values, by field ref or shortname. */
   fields?: Record<string, string>
 }
@@ -196,7 +191,6 @@ export class RsStore {
       fileExtension: extension,
       sizes: new Set(init.noFile === true ? [] : init.original === undefined ? init.sizes : previewSizesFor(extensionOf(init.originalFilename), init.original)),
       revision: 0,
-      originalLength: init.originalLength ?? originalStandInLength,
       text: new Map(),
       nodes: new Map(),
       created: at,

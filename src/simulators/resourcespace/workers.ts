@@ -1,11 +1,10 @@
 /**
- * A fixed number of PHP-FPM-like workers in front of the simulated RS: each API call and each download
- * holds one worker for its service time and until its answer's last byte is sent (a download to a slow
- * reader holds it longer); calls beyond the workers wait in line in arrival order, as a real PHP-FPM
- * pool's listen backlog holds them, and are not refused — unless a `backlog` is set and full, when they
- * get 502 at once: nginx's connect() to PHP-FPM's socket fails with EAGAIN once the listen backlog is
- * full, and nginx answers 502 Bad Gateway. Counts the in-flight maxima, so tests can see capacity
- * respected without timing anything.
+ * A fixed number of PHP-FPM-like workers in front of the simulated RS: each API call (and each download's
+ * start) holds one worker for its service time; calls beyond the workers wait in line in arrival order,
+ * as a real PHP-FPM pool's listen backlog holds them, and are not refused — unless a `backlog` is set and
+ * full, when they get 502 at once: nginx's connect() to PHP-FPM's socket fails with EAGAIN once the
+ * listen backlog is full, and nginx answers 502 Bad Gateway. Counts the
+ * in-flight maxima, so tests can see capacity respected without timing anything.
  */
 
 export interface WorkerPoolOptions {

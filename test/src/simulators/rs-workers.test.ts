@@ -58,35 +58,6 @@ t.test('the simulator with 3 workers and the real-RS costs serves 12 parallel fi
   t.ok((stats?.served ?? 0) >= 12)
 })
 
-t.test('a download holds its worker until its last byte is read, as PHP\'s readfile does: an API call waits behind a slow reader', async (t) => {
-  const sim = await startResourceSpaceSimulator({ workers: 1 })
-  const dispatcher = createDispatcher({ timeoutMs: 60_000, connections: 4 })
-  t.teardown(async () => { await sim.close(); await dispatcher.close() })
-  const rs = new ResourceSpaceClient({ apiUrl: sim.apiUrl, user: sim.user, key: sim.key, dispatcher })
-  // Far more than the loopback socket buffers hold, so the server cannot finish before the reader reads.
-  sim.addResource({ ref: 7001, resourceType: 1, accessionNumber: '2018.9.1', originalFilename: 'scan.tif', sizes: [], originalLength: 48 * 1024 * 1024 })
-  const original = (await rs.getResourceAllImageSizes(7001)).find(s => s.sizeCode === 'original')
-  t.ok(original !== undefined, 'RS lists the original')
-  const download = await rs.download(original?.url ?? '')
-  t.equal(download.statusCode, 200)
-  const stats = sim.workers
-  const waitedBefore = stats?.waited ?? 0
-  // The body is not read yet: the only worker is still sending it.
-  const read = rs.getResourceFieldData(7001)
-  const deadline = Date.now() + 30_000
-  while ((stats?.queued ?? 0) === 0) {
-    if (Date.now() > deadline) break
-    await new Promise(resolve => setTimeout(resolve, 5))
-  }
-  t.equal(stats?.queued, 1, 'the API call waits for the worker the download holds')
-  let bytes = 0
-  for await (const chunk of download.body) bytes += (chunk as Buffer).length
-  t.equal(bytes, 48 * 1024 * 1024, 'every byte arrived')
-  t.ok((await read).length > 0, 'the API call is served once the download has finished')
-  t.equal((stats?.waited ?? 0) - waitedBefore, 1)
-  t.equal(stats?.maxBusy, 1, 'never more than the one worker')
-})
-
 t.test('a call refused for its signature takes a worker too (RS\'s PHP checks the signature)', async (t) => {
   const sim = await startResourceSpaceSimulator({ workers: 2 })
   const dispatcher = createDispatcher({ timeoutMs: 30_000, connections: 4 })
