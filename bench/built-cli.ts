@@ -36,7 +36,7 @@ export function imageMemoryEnv (): Record<string, string> {
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))
   const env: Record<string, string> = {}
   // ENV lines and their continuation lines, not comments that mention a variable.
-  for (const m of runtime.matchAll(/^(?:ENV\s+|\s+)(NODE_OPTIONS|MALLOC_ARENA_MAX)=(\S+)/gm)) env[m[1] ?? ''] = m[2] ?? ''
+  for (const m of runtime.matchAll(/^(?:ENV\s+|\s+)(NODE_OPTIONS|MALLOC_ARENA_MAX)=(?:"([^"]*)"|(\S+))/gm)) env[m[1] ?? ''] = m[2] ?? m[3] ?? ''
   return env
 }
 

@@ -61,7 +61,8 @@ function runtimeStage (): { env: Record<string, string>, cmd: string[], healthch
   const joined = stage.replace(/\\\n\s*/g, ' ')
   const env: Record<string, string> = {}
   for (const line of joined.split('\n').filter(l => l.startsWith('ENV '))) {
-    for (const m of line.slice(4).matchAll(/([A-Z_]+)=(\S+)/g)) env[m[1]!] = m[2]!
+    // A value with spaces is quoted (NODE_OPTIONS), as docker reads it.
+    for (const m of line.slice(4).matchAll(/([A-Z_]+)=(?:"([^"]*)"|(\S+))/g)) env[m[1]!] = m[2] ?? m[3]!
   }
   const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(joined)?.[1] ?? '[]') as string[]
   const healthcheck = /^HEALTHCHECK .*? CMD (.*)$/m.exec(joined)?.[1] ?? ''
@@ -86,6 +87,8 @@ t.test('the image\'s start and healthcheck commands work on a tree laid out as i
   const { env, cmd, healthcheck } = runtimeStage()
   t.same(cmd, ['node', 'dist/src/cli.js', 'serve'])
   t.match(healthcheck, /^node -e /)
+  // The server below starts with them: Node refuses a flag it does not allow in NODE_OPTIONS.
+  t.match(env.NODE_OPTIONS, /^--max-old-space-size=\d+ --max-semi-space-size=\d+$/, 'the image\'s memory settings, read as docker reads them')
   const dir = await mkdtemp(join(tmpdir(), 'spacelink-image-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const app = join(dir, 'app')
