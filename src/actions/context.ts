@@ -51,8 +51,8 @@ export interface ActionMemo {
   record?: CsRecord
   /** The resource's image sizes, asked for beside the resource's fields by an action that pushes. */
   sizes?: Promise<ImageSize[]>
-  /** A first push's download and media search, begun beside the CS search (push-ahead.ts). */
-  pushAhead?: Promise<StartedAhead | undefined>
+  /** A first push's download and media search, begun beside the CS search, and whether the push took them (push-ahead.ts). */
+  pushAhead?: { started: Promise<StartedAhead | undefined>, claimed: boolean }
 }
 
 export type Handler = (ctx: ActionContext) => Promise<HandlerResult>

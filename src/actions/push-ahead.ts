@@ -5,10 +5,12 @@
  * upload can begin as soon as the object is matched: one round trip less on a push's critical path.
  *
  * Begun only for a push the store shows was never tried (no link for that resource, instance and size),
- * so pressing an already pushed resource opens no download; used only if the store still shows no link
- * under the resource lock (src/push/push-derivative.ts decides what a search's answer may be trusted
- * for). What the action does not use is closed when it ends: a resource CS has no object for costs RS
- * one download opened and closed.
+ * so pressing an already pushed resource opens no download, and by one action of a resource at a time
+ * per RS client: an open download holds a connection while it waits, and presses of one resource wait for
+ * each other's lock anyway (the first pushes, the others find it pushed). Used only if the store still
+ * shows no link under the resource lock (src/push/push-derivative.ts decides what a search's answer may be
+ * trusted for). What the action does not use is closed when it ends: a resource CS has no object for
+ * costs RS one download opened and closed.
  */
 import { blobName } from '../push/blob-name.js'
 import { abandon, chooseSize, isDerivativeProblem, openAhead } from '../push/derivative.js'
@@ -17,13 +19,23 @@ import type { StartedAhead } from '../push/push-derivative.js'
 import type { ActionContext, ActionMemo } from './context.js'
 import { fieldValue, imageSizes, type Unmatched } from './resolve.js'
 
+/** The resources whose push an action has begun ahead, per RS client (whose connections the downloads hold). */
+const begunBy = new WeakMap<object, Set<number>>()
+
+function begun (ctx: ActionContext): Set<number> {
+  let rsids = begunBy.get(ctx.services.rs)
+  if (rsids === undefined) begunBy.set(ctx.services.rs, rsids = new Set())
+  return rsids
+}
+
 /** Begins the download and the media search for the size the push will choose (not in a dry run). */
 export function startPushAhead (ctx: ActionContext, found: Unmatched): void {
-  if (ctx.req.dryRun === true) return
-  const { rs, store, config } = ctx.services
   const { rsid } = ctx.req
+  if (ctx.req.dryRun === true || begun(ctx).has(rsid)) return
+  begun(ctx).add(rsid)
+  const { rs, store, config } = ctx.services
   const { instance } = found
-  ctx.memo.pushAhead = imageSizes(ctx).then(async (sizes): Promise<StartedAhead | undefined> => {
+  const started = imageSizes(ctx).then(async (sizes): Promise<StartedAhead | undefined> => {
     const size = chooseSize(sizes, instance.derivative.sizes, ctx.req.size)
     if (isDerivativeProblem(size)) return undefined
     if (await store.links.findCurrent(rsid, found.instanceName, size.sizeCode) !== undefined) return undefined
@@ -42,20 +54,24 @@ export function startPushAhead (ctx: ActionContext, found: Unmatched): void {
       ...(orphans === undefined ? {} : { orphans })
     }
   }).catch(() => undefined)
+  ctx.memo.pushAhead = { started, claimed: false }
 }
 
 /** Takes what was begun for this size (for a push that found no link under the lock); anything else is closed. */
 export async function claimPushAhead (memo: ActionMemo, sizeCode: string): Promise<StartedAhead | undefined> {
-  const started = await memo.pushAhead
-  memo.pushAhead = undefined
+  if (memo.pushAhead === undefined || memo.pushAhead.claimed) return undefined
+  memo.pushAhead.claimed = true
+  const started = await memo.pushAhead.started
   if (started?.sizeCode === sizeCode) return started
   abandon(started?.opened)
   return undefined
 }
 
-/** Closes what was begun and not claimed (the action ended early, or the resource was pushed before). */
-export function abandonPushAhead (memo: ActionMemo): void {
-  const pending = memo.pushAhead
-  memo.pushAhead = undefined
-  pending?.then(started => { abandon(started?.opened) }, () => {})
+/** At the action's end: closes what was begun and not claimed (it ended early, or found the resource pushed). */
+export function endPushAhead (ctx: ActionContext): void {
+  const ahead = ctx.memo.pushAhead
+  if (ahead === undefined) return
+  ctx.memo.pushAhead = undefined
+  begun(ctx).delete(ctx.req.rsid)
+  if (!ahead.claimed) ahead.started.then(started => { abandon(started?.opened) }, () => {})
 }

@@ -47,6 +47,9 @@ t.test('50 concurrent presses of one resource push it once', async t => {
   t.equal(h.cs.state().calls['POST /blobs'], 1, 'the bytes went to CS once')
   t.equal(h.cs.state().calls['POST /media'], 1)
   t.equal(h.rsField(redHills.rsid, 89), 'true')
+  // Only the first press opens the download ahead of the lock; the others wait for the lock without one
+  // (each would hold a connection to RS while it waits).
+  t.equal(h.rs.state().calls.download, 1, 'RS was asked for the image once')
 })
 
 t.test('concurrent presses of different resources do not wait for or disturb each other', async t => {

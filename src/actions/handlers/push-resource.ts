@@ -11,7 +11,7 @@ import { reportEarly } from '../early.js'
 import { mappedMetadata, type MetadataChanges } from '../metadata.js'
 import { transferDerivative, type Transfer } from '../push.js'
 import { imageSizes, isEarly, resolveObject, type Resolved } from '../resolve.js'
-import { abandonPushAhead, startPushAhead } from '../push-ahead.js'
+import { endPushAhead, startPushAhead } from '../push-ahead.js'
 import type { HandlerResult } from '../types.js'
 import { settleAll } from '../../util/concurrency.js'
 
@@ -25,7 +25,7 @@ export async function pushResource (ctx: ActionContext): Promise<HandlerResult> 
     if (isEarly(resolved)) return await reportEarly(ctx, resolved)
     return await pushToObject(ctx, resolved)
   } finally {
-    abandonPushAhead(ctx.memo)
+    endPushAhead(ctx)
   }
 }
 
