@@ -54,3 +54,12 @@ t.test('against the simulators: sync --limit 5 prints the summary table; validat
   t.match(down.stdout, /^sync art: run [0-9a-f-]+ failed/m)
   t.match(down.stdout, /^error: .*ResourceSpace/im)
 })
+
+t.test('sync --serial-calls: one call at a time per upstream for the run, as its summary says, and the items pushed', async t => {
+  const { cs, file } = await simulatorsWithConfigFile(t)
+  const sync = await spacelink(['--config', file, 'sync', 'art', '--limit', '3', '--serial-calls'])
+  t.equal(sync.code, 0, sync.stderr)
+  t.match(sync.stdout, /^width items \d+→\d+, rs 1→1, cs:art 1→1$/m, 'every upstream at one call at a time, throughout')
+  t.match(sync.stdout, /^pushed\s+3$/m)
+  t.equal(cs.state('art').media.length, 3, 'three media in CS')
+})
