@@ -51,8 +51,15 @@ export interface ActionMemo {
   record?: CsRecord
   /** The resource's image sizes, asked for beside the resource's fields by an action that pushes. */
   sizes?: Promise<ImageSize[]>
-  /** A first push's download and media search, begun beside the CS search, and whether the push took them (push-ahead.ts). */
-  pushAhead?: { started: Promise<StartedAhead | undefined>, claimed: boolean }
+  /** A first push's download and media search, begun beside the CS search (push-ahead.ts). */
+  pushAhead?: PushAhead
+}
+
+/** What a first push began ahead of its lock, and whether the push took it or the action dropped it. */
+export interface PushAhead {
+  started: Promise<StartedAhead | undefined>
+  taken: boolean
+  dropped: boolean
 }
 
 export type Handler = (ctx: ActionContext) => Promise<HandlerResult>

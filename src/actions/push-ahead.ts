@@ -16,7 +16,7 @@ import { blobName } from '../push/blob-name.js'
 import { abandon, chooseSize, isDerivativeProblem, openAhead } from '../push/derivative.js'
 import { firstKeyBeforeMatch } from '../push/media-fields.js'
 import type { StartedAhead } from '../push/push-derivative.js'
-import type { ActionContext, ActionMemo } from './context.js'
+import type { ActionContext, ActionMemo, PushAhead } from './context.js'
 import { fieldValue, imageSizes, type Unmatched } from './resolve.js'
 
 /** The resources whose push an action has begun ahead, per RS client (whose connections the downloads hold). */
@@ -35,10 +35,13 @@ export function startPushAhead (ctx: ActionContext, found: Unmatched): void {
   begun(ctx).add(rsid)
   const { rs, store, config } = ctx.services
   const { instance } = found
-  const started = imageSizes(ctx).then(async (sizes): Promise<StartedAhead | undefined> => {
+  const ahead: PushAhead = { started: Promise.resolve(undefined), taken: false, dropped: false }
+  ahead.started = imageSizes(ctx).then(async (sizes): Promise<StartedAhead | undefined> => {
     const size = chooseSize(sizes, instance.derivative.sizes, ctx.req.size)
     if (isDerivativeProblem(size)) return undefined
     if (await store.links.findCurrent(rsid, found.instanceName, size.sizeCode) !== undefined) return undefined
+    // The action may have ended meanwhile (CS answered first: no such object): then nothing is begun.
+    if (ahead.dropped) return undefined
     const key = firstKeyBeforeMatch(instance, {
       rsid,
       size: size.sizeCode,
@@ -54,24 +57,32 @@ export function startPushAhead (ctx: ActionContext, found: Unmatched): void {
       ...(orphans === undefined ? {} : { orphans })
     }
   }).catch(() => undefined)
-  ctx.memo.pushAhead = { started, claimed: false }
+  ctx.memo.pushAhead = ahead
 }
 
-/** Takes what was begun for this size (for a push that found no link under the lock); anything else is closed. */
+/** Takes what was begun, for a push of this size that found no link under the lock; anything else is closed. */
 export async function claimPushAhead (memo: ActionMemo, sizeCode: string): Promise<StartedAhead | undefined> {
-  if (memo.pushAhead === undefined || memo.pushAhead.claimed) return undefined
-  memo.pushAhead.claimed = true
-  const started = await memo.pushAhead.started
+  const ahead = memo.pushAhead
+  if (ahead === undefined || ahead.taken || ahead.dropped) return undefined
+  ahead.taken = true
+  const started = await ahead.started
   if (started?.sizeCode === sizeCode) return started
   abandon(started?.opened)
   return undefined
 }
 
-/** At the action's end: closes what was begun and not claimed (it ended early, or found the resource pushed). */
+/** Closes what was begun, as soon as it is known to be unused: the action ends early, or finds a link. */
+export function dropPushAhead (memo: ActionMemo): void {
+  const ahead = memo.pushAhead
+  if (ahead === undefined || ahead.taken || ahead.dropped) return
+  ahead.dropped = true
+  ahead.started.then(started => { abandon(started?.opened) }, () => {})
+}
+
+/** At the action's end: closes what is unused, and lets the next action of this resource begin ahead again. */
 export function endPushAhead (ctx: ActionContext): void {
-  const ahead = ctx.memo.pushAhead
-  if (ahead === undefined) return
+  if (ctx.memo.pushAhead === undefined) return
+  dropPushAhead(ctx.memo)
   ctx.memo.pushAhead = undefined
   begun(ctx).delete(ctx.req.rsid)
-  if (!ahead.claimed) ahead.started.then(started => { abandon(started?.opened) }, () => {})
 }

@@ -11,7 +11,7 @@ import type { ImageSize } from '../clients/resourcespace.js'
 import type { LinkRow } from '../store/index.js'
 import { UpstreamError } from '../errors.js'
 import type { ActionContext } from './context.js'
-import { claimPushAhead } from './push-ahead.js'
+import { claimPushAhead, dropPushAhead } from './push-ahead.js'
 import { fieldValue, imageSizes, type Resolved } from './resolve.js'
 
 export type Transfer =
@@ -30,6 +30,7 @@ export async function transferDerivative (ctx: ActionContext, resolved: Resolved
     if (isDerivativeProblem(size)) return { kind: 'no-derivative', problem: size.problem }
     const existing = await store.links.findCurrent(req.rsid, resolved.instanceName, size.sizeCode)
     // What was begun before the lock serves only a push that still finds no link now.
+    if (existing !== undefined) dropPushAhead(ctx.memo)
     const ahead = existing === undefined ? await claimPushAhead(ctx.memo, size.sizeCode) : undefined
     let replaced: string | undefined
     if (existing?.step === 'done' && req.force !== true) {

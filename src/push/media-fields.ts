@@ -21,11 +21,14 @@ export function identificationKey (instance: InstanceConfig, m: MediaContext): s
 }
 
 /**
- * Version 1's key before the CS object is matched, or undefined when the instance's template names the
- * object (`{objectCsid}`): a first push asks CS for it beside the object search (src/actions/push-ahead.ts).
+ * Version 1's key before the CS object is matched, for a first push to ask CS for beside the object search
+ * (src/actions/push-ahead.ts). Only a key that names the resource and the size (`{rsid}`, `{size}`) and not
+ * the object: media found by it can then only be a push of this resource and size, whose link the store
+ * would hold unless its memory was lost.
  */
 export function firstKeyBeforeMatch (instance: InstanceConfig, m: Omit<MediaContext, 'objectCsid' | 'version'>): string | undefined {
-  if (keyTemplate(instance).includes('{objectCsid}')) return undefined
+  const template = keyTemplate(instance)
+  if (!template.includes('{rsid}') || !template.includes('{size}') || template.includes('{objectCsid}')) return undefined
   return identificationKey(instance, { ...m, objectCsid: '', version: 1 })
 }
 

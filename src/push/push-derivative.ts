@@ -126,9 +126,12 @@ export async function runPush (job: PushJob): Promise<PushResult> {
   return { kind: 'done', link, adopted }
 }
 
-/** The download opened ahead while it is still readable, else a new one. */
+/**
+ * The download opened ahead while it is still readable, else a new one: also when opening it failed, since
+ * it was opened before the CS search and the wait for the lock, and RS may answer by now.
+ */
 async function openedOrNew (job: PushJob, opened?: Promise<OpenDerivative | DerivativeProblem>): Promise<OpenDerivative | DerivativeProblem> {
-  const early = opened === undefined ? undefined : await opened
+  const early = await opened?.catch(() => undefined)
   if (early !== undefined && (isDerivativeProblem(early) || !early.body.destroyed)) return early
   return await openDerivative(job.rs, job.size)
 }
@@ -143,7 +146,8 @@ async function findMediaByKey (cs: CollectionSpaceClient, key: string): Promise<
 
 /**
  * Media with this push's key that no link records. A search made before the lock that found nothing is
- * trusted: a push that made such media since would have stored its link first, and the caller found none.
+ * trusted: it is made only for a key naming this resource and size (media-fields.ts), a push that made
+ * such media since would have stored its link first, and the caller found none.
  * A record it did find is asked for again here, under the lock, where adoption is decided (a person may
  * have deleted it meanwhile); a search that failed is made again.
  */

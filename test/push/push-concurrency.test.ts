@@ -48,8 +48,10 @@ t.test('50 concurrent presses of one resource push it once', async t => {
   t.equal(h.cs.state().calls['POST /media'], 1)
   t.equal(h.rsField(redHills.rsid, 89), 'true')
   // Only the first press opens the download ahead of the lock; the others wait for the lock without one
-  // (each would hold a connection to RS while it waits).
-  t.equal(h.rs.state().calls.download, 1, 'RS was asked for the image once')
+  // (each would hold a connection to RS while it waits). If another press takes the lock first, it opens
+  // its own: two at most.
+  const downloads = h.rs.state().calls.download ?? 0
+  t.ok(downloads >= 1 && downloads <= 2, `RS was asked for the image once or twice, not once per press (${downloads})`)
 })
 
 t.test('concurrent presses of different resources do not wait for or disturb each other', async t => {

@@ -30,6 +30,8 @@ interface Step {
   match: () => FaultMatch
   /** An RS field write: setting the same value again is harmless, so the client retries it at once. */
   retried?: boolean
+  /** How often the step must fail for the press to fail (default once). */
+  times?: number
 }
 
 const streamSteps: Step[] = [
@@ -37,7 +39,8 @@ const streamSteps: Step[] = [
   { name: 'POST /media', system: 'cs', operation: 'POST /media', match: () => ({ operation: 'POST /media' }) },
   { name: 'first POST /relations', system: 'cs', operation: 'POST /relations', match: () => nth('POST /relations', 1) },
   { name: 'second POST /relations', system: 'cs', operation: 'POST /relations', match: () => nth('POST /relations', 2) },
-  { name: 'RS download', system: 'rs', operation: 'download', match: () => ({ operation: 'download' }) },
+  // A first push opens its download ahead of the lock and opens it once more if that failed: both fail here.
+  { name: 'RS download', system: 'rs', operation: 'download', match: () => ({ operation: 'download' }), times: 2 },
   // The final write set: metadata, CS record URL and status sentence, then synced = true.
   { name: 'first final update_field', system: 'rs', operation: 'update_field', match: () => nth('update_field', 1), retried: true },
   { name: 'last final update_field', system: 'rs', operation: 'update_field', match: () => nth('update_field', 6), retried: true }
@@ -66,10 +69,10 @@ for (const step of streamSteps) {
     t.test(`stream mode: ${kind} at ${step.name}, then a second press`, async t => {
       const h = await harness(t)
       const sim = step.system === 'cs' ? h.cs : h.rs
-      const fault = sim.faults.add({ match: step.match(), kind, status: 500, times: 1 })
+      const fault = sim.faults.add({ match: step.match(), kind, status: 500, times: step.times ?? 1 })
 
       const first = await push(h, redHills.rsid)
-      t.equal(fault.hits, 1, 'the fault fired')
+      t.equal(fault.hits, step.times ?? 1, 'the fault fired')
       if (step.retried === true) {
         t.equal(first.statusCode, 201, 'the write was retried: the first press completes')
         assertPushedOnce(t, h.cs.state('art'), redHills.objectCsid)

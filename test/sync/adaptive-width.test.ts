@@ -100,8 +100,9 @@ t.test('a button press made while the night\'s calls wait for RS goes to RS befo
   const night = runSync(h.app.spacelink, 'art', { concurrency: 2, maxConcurrency: 2 })
   const until = async (what: string, condition: () => boolean): Promise<void> => {
     // Bounded only so that a failure ends; nothing here is timed.
-    for (let waited = 0; !condition(); waited += 5) {
-      if (waited > 30_000) throw new Error(`never: ${what}`)
+    const giveUp = Date.now() + 30_000
+    while (!condition()) {
+      if (Date.now() > giveUp) throw new Error(`never: ${what}`)
       await sleep(5)
     }
   }

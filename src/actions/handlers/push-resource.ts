@@ -11,18 +11,23 @@ import { reportEarly } from '../early.js'
 import { mappedMetadata, type MetadataChanges } from '../metadata.js'
 import { transferDerivative, type Transfer } from '../push.js'
 import { imageSizes, isEarly, resolveObject, type Resolved } from '../resolve.js'
-import { endPushAhead, startPushAhead } from '../push-ahead.js'
+import { dropPushAhead, endPushAhead, startPushAhead } from '../push-ahead.js'
 import type { HandlerResult } from '../types.js'
 import { settleAll } from '../../util/concurrency.js'
 
 export async function pushResource (ctx: ActionContext): Promise<HandlerResult> {
   // What a push needs that depends only on the resource, or on the resource and its instance, is asked
   // before the answers it does not need: the image sizes beside the resource's fields, a first push's
-  // download and media search beside the CS object search (push-ahead.ts).
+  // download and media search beside the CS object search (push-ahead.ts). A resource that turns out to
+  // have no instance, accession number or CS object has cost RS that one sizes call more (and the download
+  // opened and closed, for a number CS does not know).
   imageSizes(ctx)
   try {
     const resolved = await resolveObject(ctx, { alongsideSearch: found => { startPushAhead(ctx, found) } })
-    if (isEarly(resolved)) return await reportEarly(ctx, resolved)
+    if (isEarly(resolved)) {
+      dropPushAhead(ctx.memo)
+      return await reportEarly(ctx, resolved)
+    }
     return await pushToObject(ctx, resolved)
   } finally {
     endPushAhead(ctx)
