@@ -291,6 +291,7 @@ async function syncWithRetries (
   dryRun: boolean
 ): Promise<ActionResult> {
   const refresh = candidate.kind === 'refresh'
+  const attempts: string[] = []
   for (let attempt = 0; ; attempt++) {
     const result = await runAction(services, refresh ? refreshItem : pushResource, {
       rsid: candidate.rsid,
@@ -300,11 +301,25 @@ async function syncWithRetries (
       dryRun,
       syncRunId: runId
     }, { keepGoing: true, memo: candidate.resourceType === undefined ? {} : { resourceType: candidate.resourceType } })
+    if (result.outcome === 'already-pushed' && await pushedByAttempt(services, result, attempts)) {
+      return { ...result, outcome: 'pushed', message: `pushed by this item's attempt before the retry; then ${result.message}` }
+    }
+    attempts.push(result.transactionId)
     // Only upstream trouble is worth another try (5xx, timeouts); a refused value or a gone resource is not.
     if (result.outcome !== 'upstream-error' || result.httpStatus < 500 || attempt >= itemRetries) return result
     services.log.info({ rsid: candidate.rsid, attempt }, 'retrying sync item after an upstream error')
     await sleep(backoffDelay(attempt + 1, { retries: itemRetries, baseDelayMs: services.config.sync.retryBaseDelayMs, maxDelayMs: 10_000 }))
   }
+}
+
+/**
+ * Whether an earlier attempt of this item made the push a retry found done: it failed after CS had the
+ * media (RS refused the write set, say). The run reports the item as pushed, as it was, by this run.
+ */
+async function pushedByAttempt (services: Services, result: ActionResult, attempts: readonly string[]): Promise<boolean> {
+  if (attempts.length === 0 || result.linkId === undefined) return false
+  const link = await services.store.links.get(result.linkId)
+  return link?.transactionId != null && attempts.includes(link.transactionId)
 }
 
 /** `--refresh` for an already-synced resource: only the metadata, written where it changed. */

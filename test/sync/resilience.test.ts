@@ -73,3 +73,23 @@ t.test('RS down at the start: the run fails, says why, writes nothing, and leave
   const next = await runSync(h.app.spacelink, 'art', { limit: 1 })
   t.equal(next.status, 'finished', 'the lock was released: the next run goes ahead')
 })
+
+t.test('RS refuses an item\'s synced flag until the item is retried: the run reports it pushed (by this run), once', async t => {
+  const h = await startHarness(t)
+  const params = (req: FaultRequest): URLSearchParams => new URLSearchParams(req.url.split('?')[1])
+  // As often as the client tries one write: the first attempt fails after CS has the media.
+  const refused = h.rs.faults.add({
+    match: req => req.operation === 'update_field' && params(req).get('resource') === '1' && params(req).get('field') === String(synced),
+    kind: 'status',
+    status: 503,
+    times: h.config.sync.retries + 1
+  })
+  const summary = await runSync(h.app.spacelink, 'art')
+  t.equal(summary.status, 'finished')
+  t.equal(refused.hits, h.config.sync.retries + 1, 'the first attempt\'s synced write was refused every time')
+  const outcomes = await itemOutcomes(h, summary.runId)
+  t.equal(outcomes.get(1), 'pushed', 'resource 1: pushed, not "already pushed": this run pushed it')
+  t.equal(summary.counts['already-pushed'] ?? 0, 0, 'nothing counted as pushed before')
+  t.equal(h.rsField(1, synced), 'true', 'RS says synced after the retry')
+  assertCsConsistent(t, h, 'art', artPushed)
+})
