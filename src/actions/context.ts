@@ -58,8 +58,7 @@ export interface ActionMemo {
 /** What a first push began ahead of its lock, and whether the push took it or the action dropped it. */
 export interface PushAhead {
   started: Promise<StartedAhead | undefined>
-  taken: boolean
-  dropped: boolean
+  state: 'begun' | 'taken' | 'dropped'
 }
 
 export type Handler = (ctx: ActionContext) => Promise<HandlerResult>

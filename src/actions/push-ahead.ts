@@ -12,12 +12,11 @@
  * trusted for). What the action does not use is closed when it ends: a resource CS has no object for
  * costs RS one download opened and closed.
  */
-import { blobName } from '../push/blob-name.js'
 import { abandon, chooseSize, isDerivativeProblem, openAhead } from '../push/derivative.js'
 import { firstKeyBeforeMatch } from '../push/media-fields.js'
 import type { StartedAhead } from '../push/push-derivative.js'
 import type { ActionContext, ActionMemo, PushAhead } from './context.js'
-import { fieldValue, imageSizes, type Unmatched } from './resolve.js'
+import { imageSizes, pushedFilename, type Unmatched } from './resolve.js'
 
 /** The resources whose push an action has begun ahead, per RS client (whose connections the downloads hold). */
 const begunBy = new WeakMap<object, Set<number>>()
@@ -35,18 +34,18 @@ export function startPushAhead (ctx: ActionContext, found: Unmatched): void {
   begun(ctx).add(rsid)
   const { rs, store, config } = ctx.services
   const { instance } = found
-  const ahead: PushAhead = { started: Promise.resolve(undefined), taken: false, dropped: false }
+  const ahead: PushAhead = { started: Promise.resolve(undefined), state: 'begun' }
   ahead.started = imageSizes(ctx).then(async (sizes): Promise<StartedAhead | undefined> => {
     const size = chooseSize(sizes, instance.derivative.sizes, ctx.req.size)
     if (isDerivativeProblem(size)) return undefined
     if (await store.links.findCurrent(rsid, found.instanceName, size.sizeCode) !== undefined) return undefined
     // The action may have ended meanwhile (CS answered first: no such object): then nothing is begun.
-    if (ahead.dropped) return undefined
+    if (ahead.state === 'dropped') return undefined
     const key = firstKeyBeforeMatch(instance, {
       rsid,
       size: size.sizeCode,
       accessionNumber: found.accessionNumber,
-      filename: blobName(fieldValue(found.loaded.fields, config.resourcespace.fields.originalFilename), size.extension, rsid)
+      filename: pushedFilename(config, found.loaded.fields, size, rsid)
     })
     const orphans = key === undefined ? undefined : found.cs.findMedia({ identificationNumber: key })
     // Whoever awaits it sees its failure; nobody awaiting it is no unhandled rejection.
@@ -63,8 +62,8 @@ export function startPushAhead (ctx: ActionContext, found: Unmatched): void {
 /** Takes what was begun, for a push of this size that found no link under the lock; anything else is closed. */
 export async function claimPushAhead (memo: ActionMemo, sizeCode: string): Promise<StartedAhead | undefined> {
   const ahead = memo.pushAhead
-  if (ahead === undefined || ahead.taken || ahead.dropped) return undefined
-  ahead.taken = true
+  if (ahead?.state !== 'begun') return undefined
+  ahead.state = 'taken'
   const started = await ahead.started
   if (started?.sizeCode === sizeCode) return started
   abandon(started?.opened)
@@ -74,8 +73,8 @@ export async function claimPushAhead (memo: ActionMemo, sizeCode: string): Promi
 /** Closes what was begun, as soon as it is known to be unused: the action ends early, or finds a link. */
 export function dropPushAhead (memo: ActionMemo): void {
   const ahead = memo.pushAhead
-  if (ahead === undefined || ahead.taken || ahead.dropped) return
-  ahead.dropped = true
+  if (ahead?.state !== 'begun') return
+  ahead.state = 'dropped'
   ahead.started.then(started => { abandon(started?.opened) }, () => {})
 }
 

@@ -4,7 +4,6 @@
  * media, since a person may have deleted it — or run the push (src/push) from wherever it stopped and
  * mark its link done.
  */
-import { blobName } from '../push/blob-name.js'
 import { chooseSize, isDerivativeProblem } from '../push/derivative.js'
 import { runPush } from '../push/push-derivative.js'
 import type { ImageSize } from '../clients/resourcespace.js'
@@ -12,7 +11,7 @@ import type { LinkRow } from '../store/index.js'
 import { UpstreamError } from '../errors.js'
 import type { ActionContext } from './context.js'
 import { claimPushAhead, dropPushAhead } from './push-ahead.js'
-import { fieldValue, imageSizes, type Resolved } from './resolve.js'
+import { imageSizes, pushedFilename, type Resolved } from './resolve.js'
 
 export type Transfer =
   | { kind: 'pushed', link: LinkRow, size: ImageSize, adopted: boolean, replaced?: string }
@@ -47,7 +46,7 @@ export async function transferDerivative (ctx: ActionContext, resolved: Resolved
       instance: resolved.instance,
       object: resolved.object,
       accessionNumber: resolved.accessionNumber,
-      filename: blobName(fieldValue(resolved.loaded.fields, services.config.resourcespace.fields.originalFilename), size.extension, req.rsid),
+      filename: pushedFilename(services.config, resolved.loaded.fields, size, req.rsid),
       size,
       existing,
       newVersion: existing?.step === 'done',

@@ -13,6 +13,7 @@ import type { Outcome } from '../vocabulary.js'
 import type { ActionContext, LoadedResource, ObjectMatch } from './context.js'
 import type { CsObjectRef } from './types.js'
 import { requireInstance } from '../config/instances.js'
+import { blobName } from '../push/blob-name.js'
 
 export interface Resolved {
   loaded: LoadedResource
@@ -33,6 +34,11 @@ export interface EarlyOutcome {
 
 export function fieldValue (fields: readonly FieldValue[], ref: FieldRef): string {
   return (fields.find(f => isField(f, ref))?.value ?? '').trim()
+}
+
+/** The name a pushed file gets in CS: the original filename's stem with the derivative's extension. */
+export function pushedFilename (config: Config, fields: readonly FieldValue[], size: ImageSize, rsid: number): string {
+  return blobName(fieldValue(fields, config.resourcespace.fields.originalFilename), size.extension, rsid)
 }
 
 /** Reads the resource once per action (its row and fields in parallel; only the fields when a search already gave its type). */
