@@ -17,7 +17,7 @@ import type { FieldValue, ResourceSpaceClient } from '../clients/resourcespace.j
 import { isField } from '../clients/rs-fields.js'
 import type { TransactionRepo, UnfinishedWritesRepo } from '../store/index.js'
 import { SpacelinkError } from '../errors.js'
-import { mapLimit } from '../util/concurrency.js'
+import { firstFailure, mapLimit } from '../util/concurrency.js'
 import type { Outcome } from '../vocabulary.js'
 import { describe, statusSentence } from './outcome.js'
 import type { FieldChange, RefusedValue } from './types.js'
@@ -210,7 +210,7 @@ export class RsWriter {
       const known = this.#deps.loaded()?.find(f => isField(f, entry.fieldRef ?? entry.field))
       if (known !== undefined) known.value = entry.value
     }
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    const failed = firstFailure(settled)
     if (failed === undefined) return changes
     // A mark that cannot be taken back errs on the safe side (see above); RS's refusal is what to report.
     await this.#deps.transactions.markRsWritesDone(this.#deps.transactionId, refused, null).catch(() => {})

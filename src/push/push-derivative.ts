@@ -21,6 +21,7 @@ import type { ImageSize, ResourceSpaceClient } from '../clients/resourcespace.js
 import type { LinkRepo, LinkRow } from '../store/index.js'
 import { identificationKey, mediaFields, type MediaContext } from './media-fields.js'
 import { HashingStream } from './hashing-stream.js'
+import { firstFailure } from '../util/concurrency.js'
 import { abandon, discard, isDerivativeProblem, openAhead, openDerivative, type DerivativeProblem, type OpenDerivative } from './derivative.js'
 
 /** Everything one push needs, and nothing else: no action context, no request. */
@@ -294,7 +295,7 @@ async function relateBoth (job: PushJob, link: LinkRow, resuming: boolean): Prom
     ...(objectMedia.status === 'fulfilled' && { relationObjectMediaCsid: objectMedia.value }),
     ...(mediaObject.status === 'fulfilled' && { relationMediaObjectCsid: mediaObject.value })
   }
-  const failed = [objectMedia, mediaObject].find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  const failed = firstFailure([objectMedia, mediaObject])
   if (failed === undefined) return await job.links.update(link.id, { ...made, step: 'relations-created' })
   if (Object.keys(made).length > 0) await job.links.update(link.id, made)
   throw failed.reason

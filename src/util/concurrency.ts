@@ -72,13 +72,18 @@ export async function mapLimit<T, R> (items: readonly T[], limit: number, work: 
   return results
 }
 
+/** The first failure of settled work in the given order (not the first in time), if any. */
+export function firstFailure (settled: ReadonlyArray<PromiseSettledResult<unknown>>): PromiseRejectedResult | undefined {
+  return settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+}
+
 /**
  * Awaits every promise, then throws the first failure in the given order (not the first in time), so
  * nothing is still running behind a thrown error and the caller decides which failure speaks first.
  */
 export async function settleAll<T extends readonly unknown[]> (work: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const settled = await Promise.allSettled(work)
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  const failed = firstFailure(settled)
   if (failed !== undefined) throw failed.reason
   return settled.map(s => (s as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> }
 }

@@ -21,7 +21,9 @@ t.test('RS answers 502 beyond 3 calls in flight: the RS width narrows, every ite
   t.ok((rs?.max ?? 99) <= 16, 'never past the ceiling')
   // RS's refusals cut RS's width only: CS has a limit of its own, which none of them reached.
   t.not(h.app.spacelink.cs('art').limit, h.app.spacelink.rs.limit, 'CS has a limit of its own')
-  t.ok(widths?.upstreams['cs:art'] !== undefined, 'and the summary says its widths apart from RS\'s')
+  const cs = widths?.upstreams['cs:art']
+  t.ok(cs !== undefined, 'and the summary says its widths apart from RS\'s')
+  t.ok((cs?.min ?? 0) > (rs?.min ?? 99), `CS was not narrowed with RS (CS at least ${cs?.min ?? '?'}, RS down to ${rs?.min ?? '?'})`)
   t.equal(summary.concurrency, 8)
   t.match(summaryTable(summary), /width items 8→\d+.*, rs 8→\d+ \(\d+–\d+\), cs:art 8→\d+/)
 
